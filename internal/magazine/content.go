@@ -1,0 +1,325 @@
+package magazine
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Publication holds the settings that describe the magazine itself.
+type Publication struct {
+	Name     string
+	Tagline  string
+	LogoURL  string
+	Locale   string // BCP 47, e.g. "en-GB"
+	TimeZone string // IANA name, e.g. "Europe/London"
+	// PreviewParagraphs is how many paragraphs a gated article shows when
+	// its body has no paywall marker.
+	PreviewParagraphs int
+}
+
+// DefaultPublication is what a new database starts with.
+func DefaultPublication() Publication {
+	return Publication{
+		Name:              "Masthead",
+		Tagline:           "A magazine published with Masthead",
+		Locale:            "en-US",
+		TimeZone:          "UTC",
+		PreviewParagraphs: 3,
+	}
+}
+
+// Location returns the publication's time zone, falling back to UTC.
+func (p Publication) Location() *time.Location {
+	if loc, err := time.LoadLocation(p.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Validate checks the settings an editor can change.
+func (p Publication) Validate() error {
+	if strings.TrimSpace(p.Name) == "" {
+		return FieldError("name", "The publication needs a name.")
+	}
+	if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "" {
+		return FieldError("time_zone", "%q is not a time zone name such as Europe/London.", p.TimeZone)
+	}
+	if p.PreviewParagraphs < 1 || p.PreviewParagraphs > 20 {
+		return FieldError("preview_paragraphs", "Preview length must be between 1 and 20 paragraphs.")
+	}
+	return nil
+}
+
+// Section is a department of the magazine: politics, finance, culture...
+type Section struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	Position    int
+}
+
+// Author is a person who writes for the magazine.
+type Author struct {
+	ID       int64
+	Slug     string
+	Name     string
+	Bio      string
+	PhotoURL string
+}
+
+// Tag labels articles across sections.
+type Tag struct {
+	ID   int64
+	Slug string
+	Name string
+}
+
+// Status is where an article is in its life.
+type Status string
+
+const (
+	StatusDraft     Status = "draft"
+	StatusScheduled Status = "scheduled"
+	StatusPublished Status = "published"
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	return s == StatusDraft || s == StatusScheduled || s == StatusPublished
+}
+
+// Visibility says who may read an article's whole body.
+type Visibility string
+
+const (
+	VisibilityPublic      Visibility = "public"
+	VisibilityRegistered  Visibility = "registered"
+	VisibilitySubscribers Visibility = "subscribers"
+)
+
+// Valid reports whether v is one of the known visibilities.
+func (v Visibility) Valid() bool {
+	return v == VisibilityPublic || v == VisibilityRegistered || v == VisibilitySubscribers
+}
+
+// Article is one piece of writing. BodyHTML and PreviewHTML are rendered
+// from BodyMarkdown when the article is saved, never per request.
+type Article struct {
+	ID           int64
+	Slug         string
+	Headline     string
+	Dek          string
+	Section      Section
+	Authors      []Author
+	Tags         []Tag
+	Status       Status
+	Visibility   Visibility
+	PublishedAt  time.Time // zero until scheduled or published
+	FeaturedURL  string    // featured image, a media URL
+	FeaturedAlt  string
+	BodyMarkdown string
+	// Pages is the sanitised HTML of the body, one entry per page.
+	Pages []string
+	// PreviewHTML is what a reader who may not read the whole article
+	// sees: the body up to the paywall marker, or its first paragraphs.
+	PreviewHTML string
+	// Description is plain text for meta tags: the dek, or the start of
+	// the preview.
+	Description    string
+	WordCount      int
+	IssueID        int64 // 0 when the article belongs to no issue
+	IssuePosition  int
+	SEOTitle       string
+	SEODescription string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ArticleInput is what an editor (or an import, or the demo) submits to
+// create or change an article.
+type ArticleInput struct {
+	Slug         string
+	Headline     string
+	Dek          string
+	SectionID    int64
+	AuthorIDs    []int64
+	Tags         []string // tag names; unknown ones are created
+	Status       Status
+	Visibility   Visibility
+	PublishedAt  time.Time
+	FeaturedURL  string
+	FeaturedAlt  string
+	BodyMarkdown string
+	IssueID      int64
+	// IssuePosition orders the article in its issue's table of contents.
+	IssuePosition  int
+	SEOTitle       string
+	SEODescription string
+}
+
+// Limits on article fields, so that a hostile form cannot fill the disk.
+const (
+	MaxHeadline = 300
+	MaxDek      = 1000
+	MaxSlug     = 120
+	MaxBody     = 2 << 20 // 2 MiB of Markdown is a very long book chapter
+	MaxTags     = 30
+	MaxAuthors  = 10
+)
+
+// Normalize trims the input, fills the slug from the headline when it is
+// empty, and checks every rule that does not need the database.
+func (in *ArticleInput) Normalize() error {
+	in.Headline = strings.TrimSpace(in.Headline)
+	in.Dek = strings.TrimSpace(in.Dek)
+	in.Slug = strings.TrimSpace(in.Slug)
+	if in.Headline == "" {
+		return FieldError("headline", "An article needs a headline.")
+	}
+	if len(in.Headline) > MaxHeadline {
+		return FieldError("headline", "Headlines are limited to %d characters.", MaxHeadline)
+	}
+	if len(in.Dek) > MaxDek {
+		return FieldError("dek", "The dek is limited to %d characters.", MaxDek)
+	}
+	if in.Slug == "" {
+		in.Slug = Slugify(in.Headline)
+	}
+	if !ValidSlug(in.Slug) {
+		return FieldError("slug", "A slug uses lower-case letters, digits and hyphens, up to %d characters.", MaxSlug)
+	}
+	if len(in.BodyMarkdown) > MaxBody {
+		return &Error{Code: ETOOLARGE, Field: "body", Message: "The body is larger than 2 MiB."}
+	}
+	if in.Status == "" {
+		in.Status = StatusDraft
+	}
+	if !in.Status.Valid() {
+		return FieldError("status", "Unknown status %q.", in.Status)
+	}
+	if in.Visibility == "" {
+		in.Visibility = VisibilityPublic
+	}
+	if !in.Visibility.Valid() {
+		return FieldError("visibility", "Unknown visibility %q.", in.Visibility)
+	}
+	if in.SectionID == 0 {
+		return FieldError("section", "Choose a section.")
+	}
+	if len(in.AuthorIDs) == 0 {
+		return FieldError("authors", "An article needs at least one author.")
+	}
+	if len(in.AuthorIDs) > MaxAuthors {
+		return FieldError("authors", "An article can have at most %d authors.", MaxAuthors)
+	}
+	seen := map[int64]bool{}
+	for _, id := range in.AuthorIDs {
+		if seen[id] {
+			return FieldError("authors", "An author is listed twice.")
+		}
+		seen[id] = true
+	}
+	if len(in.Tags) > MaxTags {
+		return FieldError("tags", "An article can have at most %d tags.", MaxTags)
+	}
+	if in.Status != StatusDraft && in.PublishedAt.IsZero() {
+		return FieldError("published_at", "A scheduled or published article needs a publish time.")
+	}
+	return nil
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// ValidSlug reports whether s is usable in a URL as-is.
+func ValidSlug(s string) bool {
+	return len(s) > 0 && len(s) <= MaxSlug && slugPattern.MatchString(s)
+}
+
+// Slugify turns a title into a slug: accents dropped, lower case, words
+// joined by hyphens, cut at a word boundary to MaxSlug.
+func Slugify(title string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range norm.NFKD.String(title) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue // combining accent
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(unicode.ToLower(r))
+		case r == '\'' || r == '’':
+			// "Europe's" becomes "europes", not "europe-s"
+		default:
+			hyphen = true
+		}
+	}
+	s := b.String()
+	for len(s) > MaxSlug {
+		i := strings.LastIndexByte(s[:MaxSlug], '-')
+		if i <= 0 {
+			s = s[:MaxSlug]
+			break
+		}
+		s = s[:i]
+	}
+	if s == "" {
+		s = "untitled"
+	}
+	return s
+}
+
+// Issue is one number of the printed and digital magazine.
+type Issue struct {
+	ID        int64
+	Volume    int
+	Number    int
+	CoverDate time.Time // a date; the time of day is not used
+	Title     string
+	CoverURL  string
+	Published bool
+	// Articles is the table of contents, in order. Filled only where a
+	// page needs it.
+	Articles []Article
+}
+
+// Label is how the magazine names an issue in print: "Vol. 12, No. 5".
+func (i Issue) Label() string {
+	return "Vol. " + strconv.Itoa(i.Volume) + ", No. " + strconv.Itoa(i.Number)
+}
+
+// IssueInput creates or changes an issue.
+type IssueInput struct {
+	Volume    int
+	Number    int
+	CoverDate time.Time
+	Title     string
+	CoverURL  string
+	Published bool
+}
+
+// Validate checks an issue's fields.
+func (in *IssueInput) Validate() error {
+	in.Title = strings.TrimSpace(in.Title)
+	if in.Volume < 1 || in.Volume > 10000 {
+		return FieldError("volume", "The volume is a number from 1.")
+	}
+	if in.Number < 1 || in.Number > 1000 {
+		return FieldError("number", "The issue number is a number from 1.")
+	}
+	if in.CoverDate.IsZero() {
+		return FieldError("cover_date", "An issue needs a cover date.")
+	}
+	if len(in.Title) > MaxHeadline {
+		return FieldError("title", "Titles are limited to %d characters.", MaxHeadline)
+	}
+	return nil
+}

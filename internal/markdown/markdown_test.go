@@ -1,0 +1,79 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+)
+
+const sample = `The council met on Tuesday. It was "late".
+
+Second paragraph with **bold**.
+
+::: figure
+![Harbour at dawn](/media/ab/abc.jpg)
+The *morning* ferry leaves at 6:10.
+Credit: Northwind Wire
+:::
+
+Third paragraph.
+
+::paywall
+
+> A block quote.
+
+::: pullquote
+Nobody expected the vote to pass.
+:::
+
+::pagebreak
+
+Page two <script>alert(1)</script> text.
+
+` + "```" + `
+::pagebreak
+` + "```" + `
+`
+
+func TestRenderDirectives(t *testing.T) {
+	res, err := New().Render(sample, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages) != 2 {
+		t.Fatalf("pages = %d, want 2:\n%q", len(res.Pages), res.Pages)
+	}
+	for _, want := range []string{
+		`<figure class="figure"><img src="/media/ab/abc.jpg" alt="Harbour at dawn" loading="lazy"><figcaption><span class="caption">The <em>morning</em> ferry leaves at 6:10.</span> <span class="credit">Northwind Wire</span></figcaption></figure>`,
+		`<blockquote class="pullquote"><p>Nobody expected the vote to pass.</p></blockquote>`,
+		"“late”",
+	} {
+		if !strings.Contains(res.Pages[0], want) {
+			t.Errorf("page 1 lacks %s\n%s", want, res.Pages[0])
+		}
+	}
+	if strings.Contains(res.Pages[1], "<script") || strings.Contains(res.Pages[1], "alert(1)</script>") {
+		t.Errorf("script survived sanitising: %s", res.Pages[1])
+	}
+	if !strings.Contains(res.Pages[1], "::pagebreak") {
+		t.Errorf("a directive inside a code block must stay literal: %s", res.Pages[1])
+	}
+	if !res.HasPaywallMarker || strings.Contains(res.Preview, "block quote") || !strings.Contains(res.Preview, "Third paragraph") {
+		t.Errorf("preview should end at the marker: %s", res.Preview)
+	}
+	if res.WordCount < 20 {
+		t.Errorf("word count = %d", res.WordCount)
+	}
+}
+
+func TestPreviewFirstParagraphs(t *testing.T) {
+	res, err := New().Render("One.\n\nTwo.\n\n## Heading\n\nThree.\n\nFour.\n", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Preview, "Three.") || strings.Contains(res.Preview, "Four.") {
+		t.Errorf("preview = %s", res.Preview)
+	}
+	if res.HasPaywallMarker {
+		t.Error("no marker was typed")
+	}
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/masthead-press/masthead/internal/magazine"
+)
+
+// ArticleFilter selects published articles for a list. Lists are newest
+// first; ties on the publish time are broken by id, so the order is total
+// and pagination stable.
+type ArticleFilter struct {
+	SectionID  int64
+	AuthorID   int64
+	TagID      int64
+	IssueID    int64
+	Visibility magazine.Visibility
+	ExcludeID  int64
+	// Before, when set, continues a list after the article with this
+	// publish time and id (keyset pagination, used by the API).
+	Before *Cursor
+	Offset int
+	Limit  int
+}
+
+// Cursor is a position in a list ordered by (published_at, id) descending.
+type Cursor struct {
+	PublishedAt int64
+	ID          int64
+}
+
+// CursorOf returns the cursor just after a.
+func CursorOf(a magazine.Article) Cursor {
+	return Cursor{PublishedAt: a.PublishedAt.Unix(), ID: a.ID}
+}
+
+// MaxListLimit caps how many articles one list query returns.
+const MaxListLimit = 100
+
+// Articles returns published articles matching f, without bodies, and
+// whether more follow.
+func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]magazine.Article, bool, error) {
+	if f.Limit <= 0 || f.Limit > MaxListLimit {
+		f.Limit = 20
+	}
+	where := []string{"a.status = 'published'"}
+	var args []any
+	from := "articles a"
+	switch {
+	case f.AuthorID != 0:
+		from = "article_authors x JOIN articles a ON a.id = x.article_id"
+		where = append(where, "x.author_id = ?")
+		args = append(args, f.AuthorID)
+	case f.TagID != 0:
+		from = "article_tags x JOIN articles a ON a.id = x.article_id"
+		where = append(where, "x.tag_id = ?")
+		args = append(args, f.TagID)
+	}
+	if f.AuthorID != 0 && f.TagID != 0 {
+		where = append(where, "EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id = ?)")
+		args = append(args, f.TagID)
+	}
+	if f.SectionID != 0 {
+		where = append(where, "a.section_id = ?")
+		args = append(args, f.SectionID)
+	}
+	if f.IssueID != 0 {
+		where = append(where, "a.issue_id = ?")
+		args = append(args, f.IssueID)
+	}
+	if f.Visibility != "" {
+		where = append(where, "a.visibility = ?")
+		args = append(args, string(f.Visibility))
+	}
+	if f.ExcludeID != 0 {
+		where = append(where, "a.id <> ?")
+		args = append(args, f.ExcludeID)
+	}
+	if f.Before != nil {
+		where = append(where, "(a.published_at < ? OR (a.published_at = ? AND a.id < ?))")
+		args = append(args, f.Before.PublishedAt, f.Before.PublishedAt, f.Before.ID)
+	}
+	q := "SELECT " + articleSummaryCols + " FROM " + from + " JOIN sections s ON s.id = a.section_id WHERE " +
+		strings.Join(where, " AND ") + " ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?"
+	args = append(args, f.Limit+1, f.Offset)
+	list, err := s.articleList(ctx, q, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(list) > f.Limit
+	if more {
+		list = list[:f.Limit]
+	}
+	return list, more, s.fillAuthors(ctx, list)
+}
+
+func (s *Store) articleList(ctx context.Context, q string, args ...any) ([]magazine.Article, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.q(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list articles: %w", err)
+	}
+	defer rows.Close()
+	var list []magazine.Article
+	for rows.Next() {
+		a, err := scanArticle(rows, false)
+		if err != nil {
+			return nil, fmt.Errorf("scan article: %w", err)
+		}
+		list = append(list, a)
+	}
+	return list, rows.Err()
+}
+
+// IssueArticles returns the published articles of an issue in table-of-
+// contents order.
+func (s *Store) IssueArticles(ctx context.Context, issueID int64) ([]magazine.Article, error) {
+	list, err := s.articleList(ctx, "SELECT "+articleSummaryCols+` FROM articles a JOIN sections s ON s.id = a.section_id
+		WHERE a.issue_id = ? AND a.status = 'published' ORDER BY a.issue_position, a.id`, issueID)
+	if err != nil {
+		return nil, err
+	}
+	return list, s.fillAuthors(ctx, list)
+}
+
+// RelatedArticles returns up to n published articles that share a tag with
+// a, newest first, topped up from its section.
+func (s *Store) RelatedArticles(ctx context.Context, a magazine.Article, n int) ([]magazine.Article, error) {
+	var list []magazine.Article
+	if len(a.Tags) > 0 {
+		// The newest few ids per tag, read from the tag index, keep this
+		// cheap however large the archive grows.
+		var parts []string
+		var args []any
+		for _, t := range a.Tags {
+			parts = append(parts, "SELECT article_id FROM (SELECT article_id FROM article_tags WHERE tag_id = ? ORDER BY article_id DESC LIMIT 50) t")
+			args = append(args, t.ID)
+		}
+		args = append(args, a.ID, n)
+		q := "SELECT " + articleSummaryCols + ` FROM articles a JOIN sections s ON s.id = a.section_id
+			WHERE a.id IN (` + strings.Join(parts, " UNION ") + `)
+			AND a.status = 'published' AND a.id <> ? ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
+		var err error
+		if list, err = s.articleList(ctx, q, args...); err != nil {
+			return nil, err
+		}
+		if err := s.fillAuthors(ctx, list); err != nil {
+			return nil, err
+		}
+	}
+	if len(list) < n {
+		more, _, err := s.Articles(ctx, ArticleFilter{SectionID: a.Section.ID, ExcludeID: a.ID, Limit: n + len(list)})
+		if err != nil {
+			return nil, err
+		}
+		have := map[int64]bool{}
+		for _, x := range list {
+			have[x.ID] = true
+		}
+		for _, x := range more {
+			if len(list) < n && !have[x.ID] {
+				list = append(list, x)
+			}
+		}
+	}
+	return list, nil
+}

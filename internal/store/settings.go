@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/masthead-press/masthead/internal/magazine"
+)
+
+// Publication returns the magazine's settings, or the defaults when none
+// have been saved.
+func (s *Store) Publication(ctx context.Context) (magazine.Publication, error) {
+	p := magazine.DefaultPublication()
+	var raw string
+	err := s.db.QueryRowContext(ctx, s.d.q("SELECT value FROM settings WHERE key = ?"), "publication").Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, nil
+	} else if err != nil {
+		return p, fmt.Errorf("read publication settings: %w", err)
+	}
+	if err := json.Unmarshal([]byte(raw), &p); err != nil {
+		return p, fmt.Errorf("decode publication settings: %w", err)
+	}
+	return p, nil
+}
+
+// SetPublication saves the magazine's settings.
+func (s *Store) SetPublication(ctx context.Context, p magazine.Publication) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("encode publication settings: %w", err)
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.setSetting(ctx, tx, "publication", string(raw)); err != nil {
+			return err
+		}
+		return s.touch(ctx, tx)
+	})
+}
+
+func (s *Store) setSetting(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := s.exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("save setting %s: %w", key, err)
+	}
+	return nil
+}
+
+// touch records that published content changed, so that every process's
+// page cache drops what it holds. The version is a Unix time in
+// nanoseconds and only grows; it doubles as Last-Modified.
+func (s *Store) touch(ctx context.Context, tx *sql.Tx) error {
+	var old string
+	err := tx.QueryRowContext(ctx, s.d.q("SELECT value FROM settings WHERE key = ?"), "content_version").Scan(&old)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read content version: %w", err)
+	}
+	prev, _ := strconv.ParseInt(old, 10, 64)
+	v := max(s.Now().UnixNano(), prev+1)
+	if err := s.setSetting(ctx, tx, "content_version", strconv.FormatInt(v, 10)); err != nil {
+		return err
+	}
+	s.version.Store(v)
+	return nil
+}
+
+// ContentVersion returns the version written by the latest change to
+// published content, in any process.
+func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
+	var raw string
+	err := s.db.QueryRowContext(ctx, s.d.q("SELECT value FROM settings WHERE key = ?"), "content_version").Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("read content version: %w", err)
+	}
+	v, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("content version %q: %w", raw, err)
+	}
+	return v, nil
+}

@@ -143,3 +143,28 @@ func (s *Store) IssueYears(ctx context.Context) ([]int, error) {
 	}
 	return years, rows.Err()
 }
+
+// IssuesByID returns the published issues among ids, keyed by id.
+func (s *Store) IssuesByID(ctx context.Context, ids []int64) (map[int64]magazine.Issue, error) {
+	out := map[int64]magazine.Issue{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.q("SELECT "+issueCols+" FROM issues WHERE published AND id IN ("+placeholders(len(ids))+")"), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read issues: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		i, err := scanIssue(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan issue: %w", err)
+		}
+		out[i.ID] = i
+	}
+	return out, rows.Err()
+}

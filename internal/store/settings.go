@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
 )
@@ -55,7 +56,9 @@ func (s *Store) setSetting(ctx context.Context, tx *sql.Tx, key, value string) e
 }
 
 // touch records that published content changed, so that every process's
-// page cache drops what it holds. The version is a Unix time in
+// page cache drops what it holds. withTx publishes the new version to this
+// process only after the commit: a page rendered between the two would
+// otherwise be cached as current while showing the old content. The version is a Unix time in
 // nanoseconds and only grows; it doubles as Last-Modified.
 func (s *Store) touch(ctx context.Context, tx *sql.Tx) error {
 	var old string
@@ -65,11 +68,7 @@ func (s *Store) touch(ctx context.Context, tx *sql.Tx) error {
 	}
 	prev, _ := strconv.ParseInt(old, 10, 64)
 	v := max(s.Now().UnixNano(), prev+1)
-	if err := s.setSetting(ctx, tx, "content_version", strconv.FormatInt(v, 10)); err != nil {
-		return err
-	}
-	s.version.Store(v)
-	return nil
+	return s.setSetting(ctx, tx, "content_version", strconv.FormatInt(v, 10))
 }
 
 // ContentVersion returns the version written by the latest change to
@@ -87,4 +86,36 @@ func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("content version %q: %w", raw, err)
 	}
 	return v, nil
+}
+
+// Version returns the content version this process last saw: its own
+// writes at once, other processes' within a WatchVersion interval. Page
+// caches compare it on every request, which costs no SQL.
+func (s *Store) Version() int64 { return s.version.Load() }
+
+// WatchVersion reads the content version every interval until ctx ends, so
+// that writes by other processes (another app server, the CLI) reach this
+// process's caches.
+func (s *Store) WatchVersion(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if v, err := s.ContentVersion(ctx); err == nil {
+			s.bumpVersion(v)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Store) bumpVersion(v int64) {
+	for {
+		old := s.version.Load()
+		if v <= old || s.version.CompareAndSwap(old, v) {
+			return
+		}
+	}
 }

@@ -317,6 +317,9 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if v, err := s.ContentVersion(ctx); err == nil {
+		s.bumpVersion(v)
+	}
 	return nil
 }
 

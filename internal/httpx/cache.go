@@ -1,0 +1,331 @@
+package httpx
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Response is a complete, buffered response: what a handler wrote, with its
+// strong validators and a gzipped copy made once.
+type Response struct {
+	Status      int
+	Header      http.Header // as the handler set it
+	Body        []byte
+	Gzip        []byte // nil when compression does not pay
+	etag        []string
+	etagGzip    []string
+	lastMod     []string
+	lastModTime time.Time
+	size        int
+}
+
+// minGzip is the smallest body worth compressing.
+const minGzip = 1024
+
+func newResponse(status int, header http.Header, body []byte, lastMod time.Time) *Response {
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:12])
+	resp := &Response{Status: status, Header: header, Body: body, etag: []string{`"` + tag + `"`}}
+	if len(body) >= minGzip && compressible(header.Get("Content-Type")) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		if buf.Len() < len(body) {
+			resp.Gzip = buf.Bytes()
+			// A strong validator names one representation: the gzipped
+			// bytes get their own.
+			resp.etagGzip = []string{`"` + tag + `-gz"`}
+		}
+	}
+	if !lastMod.IsZero() {
+		resp.lastModTime = lastMod.UTC().Truncate(time.Second)
+		resp.lastMod = []string{resp.lastModTime.Format(http.TimeFormat)}
+	}
+	resp.size = len(body) + len(resp.Gzip) + 256
+	return resp
+}
+
+func compressible(ct string) bool {
+	return strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/json") ||
+		strings.HasPrefix(ct, "application/xml") || strings.HasPrefix(ct, "application/ld+json") ||
+		strings.HasPrefix(ct, "application/rss+xml") || strings.HasPrefix(ct, "application/atom+xml") ||
+		strings.HasPrefix(ct, "image/svg+xml") || strings.HasPrefix(ct, "application/javascript")
+}
+
+var (
+	varyValue        = []string{"Accept-Encoding, Cookie"}
+	gzipValue        = []string{"gzip"}
+	nosniffValue     = []string{"nosniff"}
+	noStoreValue     = []string{"private, no-store"}
+	publicCacheValue = []string{"public, max-age=60"}
+)
+
+// Write sends resp, answering conditional requests with 304 and clients
+// that accept gzip with the compressed copy.
+func (resp *Response) Write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, v := range resp.Header {
+		h[k] = v
+	}
+	body, etag := resp.Body, resp.etag
+	if resp.Gzip != nil {
+		h["Vary"] = varyValue
+		if acceptsGzip(r) {
+			body, etag = resp.Gzip, resp.etagGzip
+			h["Content-Encoding"] = gzipValue
+		}
+	}
+	if resp.Status == http.StatusOK {
+		h["Etag"] = etag
+		if resp.lastMod != nil {
+			h["Last-Modified"] = resp.lastMod
+		}
+		if notModified(r, etag[0], resp.lastModTime) {
+			delete(h, "Content-Type")
+			delete(h, "Content-Encoding")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	h["Content-Length"] = []string{itoa(len(body))}
+	w.WriteHeader(resp.Status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header["Accept-Encoding"] {
+		for part := range strings.SplitSeq(v, ",") {
+			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			name = strings.TrimSpace(name)
+			if !strings.EqualFold(name, "gzip") && name != "*" {
+				continue
+			}
+			q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
+			return !ok || strings.Trim(q, "0.") != ""
+		}
+	}
+	return false
+}
+
+// notModified implements RFC 9110's precedence: If-None-Match wins over
+// If-Modified-Since.
+func notModified(r *http.Request, etag string, lastMod time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for part := range strings.SplitSeq(inm, ",") {
+			part = strings.TrimSpace(part)
+			if part == "*" || part == etag || strings.TrimPrefix(part, "W/") == etag {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !lastMod.IsZero() {
+		if t, err := http.ParseTime(ims); err == nil && !lastMod.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(buf[i:])
+}
+
+// Cache holds rendered responses for anonymous readers, keyed by URL, and
+// drops them all when the content version changes. It is bounded in bytes
+// and evicts the least recently used.
+type Cache struct {
+	mu      sync.Mutex
+	max     int
+	size    int
+	version int64
+	items   map[string]*list.Element
+	lru     list.List
+	// Version returns the current content version; a change empties the
+	// cache.
+	Version func() int64
+	hits    func()
+	misses  func()
+}
+
+type cacheItem struct {
+	key  string
+	resp *Response
+}
+
+// NewCache returns a cache of at most maxBytes.
+func NewCache(maxBytes int, version func() int64) *Cache {
+	return &Cache{max: maxBytes, items: map[string]*list.Element{}, Version: version, hits: func() {}, misses: func() {}}
+}
+
+// OnLookup sets callbacks counting hits and misses (for metrics).
+func (c *Cache) OnLookup(hit, miss func()) { c.hits, c.misses = hit, miss }
+
+func (c *Cache) get(key string) *Response {
+	v := c.Version()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v != c.version {
+		c.clearLocked(v)
+	}
+	el, ok := c.items[key]
+	if !ok {
+		c.misses()
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	c.hits()
+	return el.Value.(*cacheItem).resp
+}
+
+// put stores resp if the content has not changed since version was read.
+func (c *Cache) put(key string, version int64, resp *Response) {
+	if resp.size > c.max/8 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version != c.version {
+		return // rendered from content that has since changed
+	}
+	if el, ok := c.items[key]; ok {
+		c.size -= el.Value.(*cacheItem).resp.size
+		c.lru.Remove(el)
+	}
+	c.items[key] = c.lru.PushFront(&cacheItem{key: key, resp: resp})
+	c.size += resp.size
+	for c.size > c.max {
+		el := c.lru.Back()
+		it := el.Value.(*cacheItem)
+		c.lru.Remove(el)
+		delete(c.items, it.key)
+		c.size -= it.resp.size
+	}
+}
+
+func (c *Cache) clearLocked(v int64) {
+	c.version = v
+	clear(c.items)
+	c.lru.Init()
+	c.size = 0
+}
+
+// Len returns the number of cached responses.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items)
+}
+
+// recorder buffers what a handler writes.
+type recorder struct {
+	header http.Header
+	status int
+	buf    bytes.Buffer
+}
+
+func (rec *recorder) Header() http.Header { return rec.header }
+func (rec *recorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+}
+func (rec *recorder) Write(p []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.buf.Write(p)
+}
+
+// Surface adapts Handlers of one surface (the site or the API) to
+// http.Handler: errors become the surface's error responses, and GET
+// responses for anonymous readers are cached.
+type Surface struct {
+	Log   *slog.Logger
+	Error ErrorRenderer
+	Cache *Cache // nil disables caching
+	// Anonymous reports whether the request carries no identity, so that
+	// its response may be shared. It must never say yes to a signed-in
+	// reader.
+	Anonymous func(r *http.Request) bool
+	// LastModified returns the time of the latest content change.
+	LastModified func() time.Time
+}
+
+// Page serves h, caching its 200 responses for anonymous GETs. A handler
+// that sets Cache-Control or a cookie is never cached.
+func (s *Surface) Page(h Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		anonymous := (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.Anonymous(r)
+		key := r.URL.RequestURI()
+		if anonymous && s.Cache != nil {
+			if resp := s.Cache.get(key); resp != nil {
+				resp.Write(w, r)
+				return
+			}
+		}
+		var version int64
+		if s.Cache != nil {
+			version = s.Cache.Version()
+		}
+		rec := &recorder{header: http.Header{}}
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			handleError(s.Log, s.Error, w, r, BadRequest("The address has a malformed query string."))
+			return
+		}
+		if err := h(rec, r); err != nil {
+			handleError(s.Log, s.Error, w, r, err)
+			return
+		}
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		shared := anonymous && rec.status == http.StatusOK && rec.header.Get("Cache-Control") == "" && rec.header.Get("Set-Cookie") == ""
+		if shared {
+			rec.header["Cache-Control"] = publicCacheValue
+		} else if rec.header.Get("Cache-Control") == "" {
+			rec.header["Cache-Control"] = noStoreValue
+		}
+		var lastMod time.Time
+		if shared && s.LastModified != nil {
+			lastMod = s.LastModified()
+		}
+		resp := newResponse(rec.status, rec.header, rec.buf.Bytes(), lastMod)
+		if shared && s.Cache != nil {
+			s.Cache.put(key, version, resp)
+		}
+		resp.Write(w, r)
+	})
+}
+
+// Dynamic serves h without caching: for responses that depend on the
+// reader or change on every request.
+func (s *Surface) Dynamic(h Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			handleError(s.Log, s.Error, w, r, err)
+		}
+	})
+}

@@ -1,0 +1,141 @@
+// Package server assembles Masthead's HTTP surfaces (the public site, the
+// JSON API, health and metrics) behind the shared middleware, and runs the
+// HTTP server with graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/masthead-press/masthead/internal/api"
+	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/web"
+)
+
+// Config is what the server needs.
+type Config struct {
+	Store   *store.Store
+	Files   media.Storage
+	Log     *slog.Logger
+	BaseURL string
+	// CacheBytes bounds the anonymous page cache; 0 means 32 MiB, a
+	// negative value disables it.
+	CacheBytes int
+}
+
+// sessionCookies are the cookies that identify a reader or a member of
+// staff. A request carrying one is never answered from, or stored in, the
+// shared page cache.
+var sessionCookies = []string{"masthead_session", "__Host-masthead_session"}
+
+// Anonymous reports whether r carries no session cookie.
+func Anonymous(r *http.Request) bool {
+	for _, c := range r.Header["Cookie"] {
+		for _, name := range sessionCookies {
+			if strings.Contains(c, name+"=") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// New returns the whole HTTP handler.
+func New(cfg Config) (http.Handler, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := httpx.NewMetrics(reg)
+
+	var cache *httpx.Cache
+	if cfg.CacheBytes >= 0 {
+		size := cfg.CacheBytes
+		if size == 0 {
+			size = 32 << 20
+		}
+		cache = httpx.NewCache(size, cfg.Store.Version)
+		cache.OnLookup(metrics.CacheHits.Inc, metrics.CacheMisses.Inc)
+	}
+
+	site, err := web.New(web.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	site.Register(mux)
+	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := cfg.Store.Ping(ctx); err != nil {
+			cfg.Log.ErrorContext(ctx, "health check failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	https := strings.HasPrefix(cfg.BaseURL, "https://")
+	return httpx.SecurityHeaders(httpx.Observe(mux, cfg.Log, metrics, plainError), https), nil
+}
+
+// plainError is the last-resort error response, for a panic.
+func plainError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintln(w, msg)
+}
+
+// Serve listens on addr until ctx ends, then shuts down gracefully, giving
+// requests in flight up to ten seconds. ready, if not nil, receives the
+// address once the server listens.
+func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (is another server using it? choose another with --addr)", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+type articlePage struct {
+	Page        Page
+	Article     magazine.Article
+	Issue       *magazine.Issue
+	Body        template.HTML
+	Gated       bool
+	PageNumber  int
+	PageCount   int
+	PrevPageURL string
+	NextPageURL string
+	Related     []magazine.Article
+}
+
+// Entitled decides whether the reader may read the whole of a. Until
+// reader accounts exist every reader is anonymous: only public articles
+// are shown whole. The subscriptions work replaces this with the paywall
+// decision.
+func entitled(a magazine.Article) bool {
+	return a.Visibility == magazine.VisibilityPublic
+}
+
+// article shows one page of an article: /articles/{slug} is page 1 and
+// /articles/{slug}/{page} the others.
+func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	slug := r.PathValue("slug")
+	number := 1
+	if raw := r.PathValue("page"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			return httpx.NotFound
+		}
+		if n == 1 {
+			return &httpx.Redirect{URL: ArticleURL(slug), Status: http.StatusMovedPermanently}
+		}
+		number = n
+	}
+	if !magazine.ValidSlug(slug) {
+		return httpx.NotFound
+	}
+	a, err := s.store.ArticleBySlug(ctx, slug)
+	var moved *store.Moved
+	if errors.As(err, &moved) {
+		target := ArticleURL(moved.Slug)
+		if number > 1 {
+			target += "/" + strconv.Itoa(number)
+		}
+		return &httpx.Redirect{URL: target, Status: http.StatusMovedPermanently}
+	} else if err != nil {
+		return err
+	}
+
+	data := articlePage{Article: a, PageNumber: number, PageCount: len(a.Pages), Gated: !entitled(a)}
+	if data.Gated {
+		// A reader who may not read on gets the preview on page 1 and
+		// nothing of the later pages: they exist only for the entitled.
+		if number > 1 {
+			return &httpx.Redirect{URL: ArticleURL(slug), Status: http.StatusFound}
+		}
+		data.PageCount = 1
+		data.Body = template.HTML(a.PreviewHTML)
+	} else {
+		if number > len(a.Pages) {
+			return httpx.NotFound
+		}
+		data.Body = template.HTML(a.Pages[number-1])
+		if number > 1 {
+			data.PrevPageURL = pageURL(slug, number-1)
+		}
+		if number < len(a.Pages) {
+			data.NextPageURL = pageURL(slug, number+1)
+		}
+	}
+
+	title := a.Headline
+	if a.SEOTitle != "" {
+		title = a.SEOTitle
+	}
+	if data.PageCount > 1 && number > 1 {
+		title += " (page " + strconv.Itoa(number) + ")"
+	}
+	page, err := s.newPage(ctx, r, title, a.Description)
+	if err != nil {
+		return err
+	}
+	page.Canonical = s.abs(pageURL(slug, number))
+	page.OGType = "article"
+	page.Image = s.abs(a.FeaturedURL)
+	page.PrevURL, page.NextURL = s.abs(data.PrevPageURL), s.abs(data.NextPageURL)
+	if a.IssueID != 0 {
+		if issue, err := s.store.IssueByID(ctx, a.IssueID); err == nil && issue.Published {
+			data.Issue = &issue
+		} else if err != nil && !magazine.IsNotFound(err) {
+			return err
+		}
+	}
+	if data.Related, err = s.store.RelatedArticles(ctx, a, 3); err != nil {
+		return err
+	}
+	page.JSONLD = s.articleJSONLD(page, a, data.Gated)
+	data.Page = page
+	return s.render(w, "article", http.StatusOK, page.Pub, data)
+}
+
+func pageURL(slug string, n int) string {
+	if n <= 1 {
+		return ArticleURL(slug)
+	}
+	return ArticleURL(slug) + "/" + strconv.Itoa(n)
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/media"
+)
+
+type simplePage struct{ Page Page }
+
+// subscribe presents the offer.
+func (s *Site) subscribe(w http.ResponseWriter, r *http.Request) error {
+	page, err := s.newPage(r.Context(), r, "Subscribe", "")
+	if err != nil {
+		return err
+	}
+	page.Description = "Subscribe to " + page.Pub.Name + ": 24 issues a year, the digital edition, audio for every article and the whole archive."
+	return s.render(w, "subscribe", http.StatusOK, page.Pub, simplePage{Page: page})
+}
+
+func (s *Site) robots(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, err := w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /api/\n"))
+	return err
+}
+
+func (s *Site) notFound(w http.ResponseWriter, r *http.Request) error {
+	return httpx.NotFound
+}
+
+var immutable = []string{"public, max-age=31536000, immutable"}
+
+// static serves embedded assets by their hashed names.
+func (s *Site) static(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.assets.byPath[r.PathValue("file")]
+	if !ok {
+		s.renderError(w, r, http.StatusNotFound, "")
+		return
+	}
+	w.Header()["Cache-Control"] = immutable
+	if a.ct != "" {
+		w.Header().Set("Content-Type", a.ct)
+	}
+	http.ServeContent(w, r, a.name, startTime, strings.NewReader(string(a.data)))
+}
+
+// media serves uploaded files. Their names are hashes of their content, so
+// they never change and can be cached for a year.
+func (s *Site) media(w http.ResponseWriter, r *http.Request) error {
+	key := r.PathValue("dir") + "/" + r.PathValue("file")
+	if !media.ValidKey(key) {
+		return httpx.NotFound
+	}
+	f, err := s.files.Open(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := w.Header()
+	h["Cache-Control"] = immutable
+	// The extension was chosen from the sniffed type when it was stored.
+	if ct := contentTypeByKey(key); ct != "" {
+		h.Set("Content-Type", ct)
+	}
+	// Nothing stored is ever rendered by the browser as a page.
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(w, r, key, f.ModTime(), f)
+	return nil
+}
+
+func contentTypeByKey(key string) string {
+	for ct, ext := range media.Extensions {
+		if strings.HasSuffix(key, ext) {
+			return ct
+		}
+	}
+	return ""
+}

@@ -1,0 +1,300 @@
+// Package web is the public reading site: server-rendered pages from
+// html/template, with embedded assets under content-hashed URLs.
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Site serves the public pages.
+type Site struct {
+	store   *store.Store
+	files   media.Storage
+	log     *slog.Logger
+	baseURL string
+	surface *httpx.Surface
+	assets  assets
+	// pages holds the parsed templates for each time zone the magazine
+	// has used, so that dates render in the publication's zone without
+	// re-parsing: map[string]map[string]*template.Template.
+	pages sync.Map
+}
+
+// Config is what a Site needs.
+type Config struct {
+	Store   *store.Store
+	Files   media.Storage
+	Log     *slog.Logger
+	BaseURL string // scheme and host, no trailing slash
+	Cache   *httpx.Cache
+	// Anonymous reports whether a request is from a reader without a
+	// session; only their pages are shared through the cache.
+	Anonymous func(*http.Request) bool
+}
+
+// New parses the templates and hashes the assets.
+func New(cfg Config) (*Site, error) {
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as}
+	if _, err := s.templates(time.UTC); err != nil {
+		return nil, err
+	}
+	anonymous := cfg.Anonymous
+	if anonymous == nil {
+		anonymous = func(*http.Request) bool { return true }
+	}
+	s.surface = &httpx.Surface{
+		Log:       cfg.Log,
+		Error:     s.renderError,
+		Cache:     cfg.Cache,
+		Anonymous: anonymous,
+		LastModified: func() time.Time {
+			return time.Unix(0, cfg.Store.Version())
+		},
+	}
+	return s, nil
+}
+
+var pageTemplates = []string{"home", "article", "list", "authors", "issue", "issues", "subscribe", "error"}
+
+func (s *Site) templates(loc *time.Location) (map[string]*template.Template, error) {
+	if set, ok := s.pages.Load(loc.String()); ok {
+		return set.(map[string]*template.Template), nil
+	}
+	set := map[string]*template.Template{}
+	for _, name := range pageTemplates {
+		t, err := template.New(name).Funcs(s.funcs(loc)).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		set[name] = t
+	}
+	s.pages.Store(loc.String(), set)
+	return set, nil
+}
+
+func (s *Site) funcs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"asset":      s.assets.url,
+		"articleURL": func(a magazine.Article) string { return ArticleURL(a.Slug) },
+		"sectionURL": func(sec magazine.Section) string { return "/sections/" + sec.Slug },
+		"authorURL":  func(a magazine.Author) string { return "/authors/" + a.Slug },
+		"tagURL":     func(t magazine.Tag) string { return "/tags/" + t.Slug },
+		"issueURL":   IssueURL,
+		"gated":      func(a magazine.Article) bool { return a.Visibility != magazine.VisibilityPublic },
+		"last":       func(i int, list []magazine.Author) bool { return i == len(list)-1 },
+		"date":       func(t time.Time) string { return t.In(loc).Format("January 2, 2006") },
+		"iso":        func(t time.Time) string { return t.In(loc).Format(time.RFC3339) },
+		// day formats a date that has no time of day, such as a cover date.
+		"day":       func(t time.Time) string { return t.Format("2006-01-02") },
+		"coverDate": func(t time.Time) string { return t.Format("January 2, 2006") },
+	}
+}
+
+// ArticleURL is the path of an article's first page.
+func ArticleURL(slug string) string { return "/articles/" + slug }
+
+// IssueURL is the path of an issue's page.
+func IssueURL(i magazine.Issue) string {
+	return "/issues/" + strconv.Itoa(i.Volume) + "/" + strconv.Itoa(i.Number)
+}
+
+// Page is what every page template gets besides its own data.
+type Page struct {
+	Pub         magazine.Publication
+	Sections    []magazine.Section
+	Title       string
+	Description string
+	Canonical   string
+	OGType      string
+	Image       string
+	JSONLD      any
+	NoIndex     bool
+	PrevURL     string
+	NextURL     string
+}
+
+// FullTitle is the document title: the page's, then the magazine's.
+func (p Page) FullTitle() string {
+	if p.Title == "" || p.Title == p.Pub.Name {
+		return p.Pub.Name
+	}
+	return p.Title + " | " + p.Pub.Name
+}
+
+// newPage fills the parts of a Page shared by every page.
+func (s *Site) newPage(ctx context.Context, r *http.Request, title, description string) (Page, error) {
+	pub, err := s.store.Publication(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	sections, err := s.store.Sections(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	if description == "" {
+		description = pub.Tagline
+	}
+	return Page{Pub: pub, Sections: sections, Title: title, Description: description,
+		Canonical: s.abs(r.URL.Path), OGType: "website"}, nil
+}
+
+// abs makes a site path absolute.
+func (s *Site) abs(p string) string {
+	if p == "" || strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		return p
+	}
+	return s.baseURL + p
+}
+
+// render executes a page template into w. Dates inside are shown in the
+// publication's time zone.
+func (s *Site) render(w http.ResponseWriter, name string, status int, pub magazine.Publication, data any) error {
+	set, err := s.templates(pub.Location())
+	if err != nil {
+		return err
+	}
+	t, ok := set[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("execute template %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+type errorPage struct {
+	Page    Page
+	Heading string
+	Message string
+}
+
+// renderError writes the error page. It never shows internal detail: msg
+// is already safe, and a failure to render falls back to plain text.
+func (s *Site) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	heading := map[int]string{
+		http.StatusNotFound:              "Page not found",
+		http.StatusBadRequest:            "That request could not be understood",
+		http.StatusRequestEntityTooLarge: "That is too large",
+		http.StatusInternalServerError:   "Something went wrong on our side",
+	}[status]
+	if heading == "" {
+		heading = http.StatusText(status)
+	}
+	if status == http.StatusNotFound {
+		msg = "There is no page at this address. It may have moved, or the link may be mistyped."
+	} else if status == http.StatusInternalServerError {
+		msg = "The page could not be shown. Please try again in a moment; we have been told about the problem."
+	}
+	ctx := r.Context()
+	page, err := s.newPage(ctx, r, heading, msg)
+	if err == nil {
+		page.NoIndex = true
+		w.Header().Set("Cache-Control", "no-store")
+		var buf bytes.Buffer
+		rec := &bufferWriter{header: w.Header(), buf: &buf}
+		if err = s.render(rec, "error", status, page.Pub, errorPage{Page: page, Heading: heading, Message: msg}); err == nil {
+			w.WriteHeader(status)
+			w.Write(buf.Bytes())
+			return
+		}
+	}
+	s.log.ErrorContext(ctx, "render error page", "err", err)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "%s\n\n%s\n", heading, msg)
+}
+
+// bufferWriter lets renderError try the template before committing a
+// status.
+type bufferWriter struct {
+	header http.Header
+	buf    *bytes.Buffer
+}
+
+func (b *bufferWriter) Header() http.Header         { return b.header }
+func (b *bufferWriter) WriteHeader(int)             {}
+func (b *bufferWriter) Write(p []byte) (int, error) { return b.buf.Write(p) }
+
+// assets maps embedded static files to URLs that carry a hash of their
+// content, so that they can be cached for a year.
+type assets struct {
+	byName map[string]string // "style.css" -> "/static/style.3f2a1b0c.css"
+	byPath map[string]asset  // "style.3f2a1b0c.css" -> the file
+}
+
+type asset struct {
+	name string
+	data []byte
+	ct   string
+}
+
+func loadAssets() (assets, error) {
+	as := assets{byName: map[string]string{}, byPath: map[string]asset{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		sum := sha256.Sum256(data)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}[ext]
+		as.byName[name] = "/static/" + hashed
+		as.byPath[hashed] = asset{name: name, data: data, ct: ct}
+		return nil
+	})
+	if err != nil {
+		return as, fmt.Errorf("load static assets: %w", err)
+	}
+	return as, nil
+}
+
+func (as assets) url(name string) (string, error) {
+	u, ok := as.byName[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q", name)
+	}
+	return u, nil
+}
+
+// startTime is the Last-Modified of embedded assets: they change only with
+// the binary.
+var startTime = time.Now()

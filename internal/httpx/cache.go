@@ -28,6 +28,12 @@ type Response struct {
 	size        int
 }
 
+// gzipWriters are reused: a compressor's state is hundreds of kilobytes.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	return zw
+}}
+
 // minGzip is the smallest body worth compressing.
 const minGzip = 1024
 
@@ -37,9 +43,11 @@ func newResponse(status int, header http.Header, body []byte, lastMod time.Time)
 	resp := &Response{Status: status, Header: header, Body: body, etag: []string{`"` + tag + `"`}}
 	if len(body) >= minGzip && compressible(header.Get("Content-Type")) {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
 		zw.Write(body)
 		zw.Close()
+		gzipWriters.Put(zw)
 		if buf.Len() < len(body) {
 			resp.Gzip = buf.Bytes()
 			// A strong validator names one representation: the gzipped

@@ -34,7 +34,7 @@ type fixture struct {
 
 const gatedSecret = "The minister's private memorandum, seen by this magazine, proposes closing the northern ferry route entirely by the spring."
 
-func newFixture(t *testing.T, st *store.Store) *fixture {
+func newFixture(t testing.TB, st *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{st: st}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -216,8 +217,13 @@ func (s *Store) setArticleLinks(ctx context.Context, tx *sql.Tx, id int64, in ma
 			return fmt.Errorf("link author %d to article %d: %w", author, id, err)
 		}
 	}
+	// New tags are created in slug order: on PostgreSQL two saves creating
+	// the same new tags in different orders would deadlock on the unique
+	// index. Stable, so the first spelling of a tag still names it.
+	names := slices.Clone(in.Tags)
+	slices.SortStableFunc(names, func(a, b string) int { return strings.Compare(magazine.Slugify(a), magazine.Slugify(b)) })
 	seen := map[int64]bool{}
-	for _, name := range in.Tags {
+	for _, name := range names {
 		if strings.TrimSpace(name) == "" {
 			continue
 		}

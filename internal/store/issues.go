@@ -89,9 +89,10 @@ type IssueFilter struct {
 // Issues returns published issues, newest cover date first, and whether
 // more follow.
 func (s *Store) Issues(ctx context.Context, f IssueFilter) ([]magazine.Issue, bool, error) {
-	if f.Limit <= 0 || f.Limit > MaxListLimit {
+	if f.Limit <= 0 {
 		f.Limit = 24
 	}
+	f.Limit = min(f.Limit, MaxListLimit)
 	where, args := "published", []any{}
 	if f.Year != 0 {
 		// Text bounds use the (published, cover_date) index.

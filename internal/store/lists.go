@@ -42,9 +42,10 @@ const MaxListLimit = 100
 // Articles returns published articles matching f, without bodies, and
 // whether more follow.
 func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]magazine.Article, bool, error) {
-	if f.Limit <= 0 || f.Limit > MaxListLimit {
+	if f.Limit <= 0 {
 		f.Limit = 20
 	}
+	f.Limit = min(f.Limit, MaxListLimit)
 	where := []string{"a.status = 'published'"}
 	var args []any
 	from := "articles a"

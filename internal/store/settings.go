@@ -60,15 +60,21 @@ func (s *Store) setSetting(ctx context.Context, tx *sql.Tx, key, value string) e
 // process only after the commit: a page rendered between the two would
 // otherwise be cached as current while showing the old content. The version is a Unix time in
 // nanoseconds and only grows; it doubles as Last-Modified.
+//
+// It is one statement, not a read then a write: on PostgreSQL two
+// transactions that both read the old value would both write old+1, and
+// the later commit could even lower the version. The upsert waits for the
+// row and computes from the latest committed value.
 func (s *Store) touch(ctx context.Context, tx *sql.Tx) error {
-	var old string
-	err := tx.QueryRowContext(ctx, s.d.q("SELECT value FROM settings WHERE key = ?"), "content_version").Scan(&old)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("read content version: %w", err)
+	_, err := s.exec(ctx, tx, `INSERT INTO settings (key, value) VALUES ('content_version', ?)
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CASE
+			WHEN CAST(excluded.value AS BIGINT) > CAST(settings.value AS BIGINT) THEN CAST(excluded.value AS BIGINT)
+			ELSE CAST(settings.value AS BIGINT) + 1 END AS TEXT)`,
+		strconv.FormatInt(s.Now().UnixNano(), 10))
+	if err != nil {
+		return fmt.Errorf("save content version: %w", err)
 	}
-	prev, _ := strconv.ParseInt(old, 10, 64)
-	v := max(s.Now().UnixNano(), prev+1)
-	return s.setSetting(ctx, tx, "content_version", strconv.FormatInt(v, 10))
+	return nil
 }
 
 // ContentVersion returns the version written by the latest change to

@@ -101,7 +101,10 @@ func openSQLite(s *Store, path string) error {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	// The name is a URI: escaped, so that a '?', '#' or '%' in a folder name
+	// cannot cut the path short and open a database somewhere else.
+	name := "file:" + (&url.URL{Path: path}).EscapedPath()
+	dsn := name + "?" + q.Encode()
 	write, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
@@ -114,7 +117,7 @@ func openSQLite(s *Store, path string) error {
 		q.Add("_pragma", p)
 	}
 	q.Del("_txlock")
-	read, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	read, err := sql.Open("sqlite", name+"?"+q.Encode())
 	if err != nil {
 		write.Close()
 		return fmt.Errorf("open %s: %w", path, err)

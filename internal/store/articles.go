@@ -324,8 +324,8 @@ func (s *Store) ArticleBySlug(ctx context.Context, slug string) (magazine.Articl
 		return a, err
 	}
 	var current string
-	err2 := s.db.QueryRowContext(ctx, s.d.q(`SELECT a.slug FROM article_slugs o JOIN articles a ON a.id = o.article_id
-		WHERE o.slug = ? AND a.status = 'published'`), slug).Scan(&current)
+	err2 := s.queryRow(ctx, `SELECT a.slug FROM article_slugs o JOIN articles a ON a.id = o.article_id
+		WHERE o.slug = ? AND a.status = 'published'`, slug).Scan(&current)
 	if err2 == nil {
 		return a, &Moved{Slug: current}
 	} else if !errors.Is(err2, sql.ErrNoRows) {
@@ -340,7 +340,7 @@ type Moved struct{ Slug string }
 func (m *Moved) Error() string { return "article moved to " + m.Slug }
 
 func (s *Store) oneArticle(ctx context.Context, where string, args ...any) (magazine.Article, error) {
-	row := s.db.QueryRowContext(ctx, s.d.q("SELECT "+articleFullCols+" FROM articles a JOIN sections s ON s.id = a.section_id WHERE "+where), args...)
+	row := s.queryRow(ctx, "SELECT "+articleFullCols+" FROM articles a JOIN sections s ON s.id = a.section_id WHERE "+where, args...)
 	a, err := scanArticle(row, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("Article")
@@ -352,8 +352,8 @@ func (s *Store) oneArticle(ctx context.Context, where string, args ...any) (maga
 		return a, err
 	}
 	a = list[0]
-	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT t.id, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
-		WHERE x.article_id = ? ORDER BY t.name`), a.ID)
+	rows, err := s.query(ctx, `SELECT t.id, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
+		WHERE x.article_id = ? ORDER BY t.name`, a.ID)
 	if err != nil {
 		return a, fmt.Errorf("read tags of article %d: %w", a.ID, err)
 	}
@@ -381,7 +381,7 @@ func (s *Store) fillAuthors(ctx context.Context, list []magazine.Article) error 
 	}
 	q := `SELECT x.article_id, u.id, u.slug, u.name, u.bio, u.photo_url FROM article_authors x JOIN authors u ON u.id = x.author_id
 		WHERE x.article_id IN (` + placeholders(len(list)) + `) ORDER BY x.article_id, x.position`
-	rows, err := s.db.QueryContext(ctx, s.d.q(q), args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("read authors: %w", err)
 	}

@@ -70,7 +70,7 @@ func (s *Store) CurrentIssue(ctx context.Context) (magazine.Issue, error) {
 }
 
 func (s *Store) oneIssue(ctx context.Context, where string, args ...any) (magazine.Issue, error) {
-	i, err := scanIssue(s.db.QueryRowContext(ctx, s.d.q("SELECT "+issueCols+" FROM issues WHERE "+where), args...))
+	i, err := scanIssue(s.queryRow(ctx, "SELECT "+issueCols+" FROM issues WHERE "+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return i, notFound("Issue")
 	} else if err != nil {
@@ -100,7 +100,7 @@ func (s *Store) Issues(ctx context.Context, f IssueFilter) ([]magazine.Issue, bo
 		args = append(args, strconv.Itoa(f.Year)+"-01-01", strconv.Itoa(f.Year+1)+"-01-01")
 	}
 	args = append(args, f.Limit+1, f.Offset)
-	rows, err := s.db.QueryContext(ctx, s.d.q("SELECT "+issueCols+" FROM issues WHERE "+where+" ORDER BY cover_date DESC, id DESC LIMIT ? OFFSET ?"), args...)
+	rows, err := s.query(ctx, "SELECT "+issueCols+" FROM issues WHERE "+where+" ORDER BY cover_date DESC, id DESC LIMIT ? OFFSET ?", args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list issues: %w", err)
 	}
@@ -125,7 +125,7 @@ func (s *Store) Issues(ctx context.Context, f IssueFilter) ([]magazine.Issue, bo
 
 // IssueYears returns the years that have published issues, newest first.
 func (s *Store) IssueYears(ctx context.Context) ([]int, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT substr(cover_date, 1, 4) FROM issues WHERE published ORDER BY 1 DESC")
+	rows, err := s.query(ctx, "SELECT DISTINCT substr(cover_date, 1, 4) FROM issues WHERE published ORDER BY 1 DESC")
 	if err != nil {
 		return nil, fmt.Errorf("list issue years: %w", err)
 	}
@@ -155,7 +155,7 @@ func (s *Store) IssuesByID(ctx context.Context, ids []int64) (map[int64]magazine
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.q("SELECT "+issueCols+" FROM issues WHERE published AND id IN ("+placeholders(len(ids))+")"), args...)
+	rows, err := s.query(ctx, "SELECT "+issueCols+" FROM issues WHERE published AND id IN ("+placeholders(len(ids))+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read issues: %w", err)
 	}

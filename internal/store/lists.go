@@ -98,7 +98,7 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]magazine.Artic
 }
 
 func (s *Store) articleList(ctx context.Context, q string, args ...any) ([]magazine.Article, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.q(q), args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", err)
 	}

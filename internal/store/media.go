@@ -37,7 +37,7 @@ func (s *Store) RecordMedia(ctx context.Context, m Media) (Media, error) {
 // MediaByKey returns a file's description.
 func (s *Store) MediaByKey(ctx context.Context, key string) (Media, error) {
 	m := Media{Key: key}
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT id, name, content_type, size, width, height FROM media WHERE key = ?"), key).
+	err := s.queryRow(ctx, "SELECT id, name, content_type, size, width, height FROM media WHERE key = ?", key).
 		Scan(&m.ID, &m.Name, &m.ContentType, &m.Size, &m.Width, &m.Height)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, notFound("File")

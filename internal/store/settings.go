@@ -17,7 +17,7 @@ import (
 func (s *Store) Publication(ctx context.Context) (magazine.Publication, error) {
 	p := magazine.DefaultPublication()
 	var raw string
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT value FROM settings WHERE key = ?"), "publication").Scan(&raw)
+	err := s.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", "publication").Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, nil
 	} else if err != nil {
@@ -81,7 +81,7 @@ func (s *Store) touch(ctx context.Context, tx *sql.Tx) error {
 // published content, in any process.
 func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	var raw string
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT value FROM settings WHERE key = ?"), "content_version").Scan(&raw)
+	err := s.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", "content_version").Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	} else if err != nil {

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,6 +40,9 @@ type Store struct {
 	Now func() time.Time
 
 	version atomic.Int64 // cached content version, see ContentVersion
+
+	stmts  sync.Map // query -> *sql.Stmt, see read.go
+	nstmts atomic.Int32
 }
 
 // Options configure Open.
@@ -157,6 +161,7 @@ func describeOpenError(dsn string, err error) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.closeStmts()
 	var err error
 	if s.write != nil && s.write != s.db {
 		err = s.write.Close()

@@ -12,7 +12,7 @@ import (
 
 // Sections returns every section in display order.
 func (s *Store) Sections(ctx context.Context) ([]magazine.Section, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, slug, name, description, position FROM sections ORDER BY position, name")
+	rows, err := s.query(ctx, "SELECT id, slug, name, description, position FROM sections ORDER BY position, name")
 	if err != nil {
 		return nil, fmt.Errorf("list sections: %w", err)
 	}
@@ -31,7 +31,7 @@ func (s *Store) Sections(ctx context.Context) ([]magazine.Section, error) {
 // SectionBySlug returns one section.
 func (s *Store) SectionBySlug(ctx context.Context, slug string) (magazine.Section, error) {
 	var sec magazine.Section
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT id, slug, name, description, position FROM sections WHERE slug = ?"), slug).
+	err := s.queryRow(ctx, "SELECT id, slug, name, description, position FROM sections WHERE slug = ?", slug).
 		Scan(&sec.ID, &sec.Slug, &sec.Name, &sec.Description, &sec.Position)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sec, notFound("Section")
@@ -69,7 +69,7 @@ func (s *Store) CreateSection(ctx context.Context, sec magazine.Section) (magazi
 
 // Authors returns every author, by name.
 func (s *Store) Authors(ctx context.Context) ([]magazine.Author, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, slug, name, bio, photo_url FROM authors ORDER BY name, id")
+	rows, err := s.query(ctx, "SELECT id, slug, name, bio, photo_url FROM authors ORDER BY name, id")
 	if err != nil {
 		return nil, fmt.Errorf("list authors: %w", err)
 	}
@@ -88,7 +88,7 @@ func (s *Store) Authors(ctx context.Context) ([]magazine.Author, error) {
 // AuthorBySlug returns one author.
 func (s *Store) AuthorBySlug(ctx context.Context, slug string) (magazine.Author, error) {
 	var a magazine.Author
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT id, slug, name, bio, photo_url FROM authors WHERE slug = ?"), slug).
+	err := s.queryRow(ctx, "SELECT id, slug, name, bio, photo_url FROM authors WHERE slug = ?", slug).
 		Scan(&a.ID, &a.Slug, &a.Name, &a.Bio, &a.PhotoURL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("Author")
@@ -127,7 +127,7 @@ func (s *Store) CreateAuthor(ctx context.Context, a magazine.Author) (magazine.A
 // TagBySlug returns one tag.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (magazine.Tag, error) {
 	var t magazine.Tag
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT id, slug, name FROM tags WHERE slug = ?"), slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err := s.queryRow(ctx, "SELECT id, slug, name FROM tags WHERE slug = ?", slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, notFound("Tag")
 	} else if err != nil {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -134,5 +135,37 @@ func TestMediaAndAssets(t *testing.T) {
 	}
 	if !strings.Contains(s.body, "@media print") {
 		t.Error("no print stylesheet")
+	}
+}
+
+// TestInternalErrorsStayInside: when the database fails, readers get the
+// 500 page and the cause goes only to the log.
+func TestInternalErrorsStayInside(t *testing.T) {
+	t.Parallel()
+	f := sqliteFixture(t)
+	f.st.Close()
+	for _, p := range []string{"/sections/politics", "/articles/the-long-road-to-the-harbour", "/api/v1/articles", "/healthz"} {
+		r := f.get(t, p)
+		if r.status != 500 && r.status != 503 {
+			t.Errorf("%s: status %d", p, r.status)
+		}
+		lacks(t, r, "database is closed", "sql:", "sqlite")
+	}
+}
+
+func TestHead(t *testing.T) {
+	t.Parallel()
+	f := sqliteFixture(t)
+	req := httptest.NewRequest("HEAD", "/articles/the-long-road-to-the-harbour", nil)
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Body.Len() != 0 || rec.Header().Get("ETag") == "" {
+		t.Errorf("HEAD: %d, %d bytes, %v", rec.Code, rec.Body.Len(), rec.Header())
+	}
+	post := httptest.NewRequest("POST", "/articles/the-long-road-to-the-harbour", nil)
+	rec = httptest.NewRecorder()
+	f.h.ServeHTTP(rec, post)
+	if rec.Code != 405 && rec.Code != 404 {
+		t.Errorf("POST to a page: %d", rec.Code)
 	}
 }

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/server"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+func serveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "Run the web server: the public site, the JSON API, /healthz and /metrics.", stdout, getenv)
+	var c common
+	var addr, baseURL string
+	var demoMode bool
+	var cacheMB int
+	fs.common(&c)
+	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.str(&baseURL, "base-url", "", "the public URL of the site, for canonical links (default: http://ADDR)")
+	fs.boolean(&demoMode, "demo", "fill an empty database with a demo magazine before serving")
+	if err := fs.integer(&cacheMB, "cache-mb", 32, "memory for the anonymous page cache in MiB (0 disables it)"); err != nil {
+		return err
+	}
+	if err := fs.parse(args); err != nil {
+		return ignoreHelp(err)
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, files, err := openAll(ctx, c, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if demoMode {
+		if err := seedDemo(ctx, st, files, demo.Options{Now: time.Now()}, stdout); err != nil {
+			return err
+		}
+	}
+	if baseURL == "" {
+		baseURL = "http://" + addr
+	}
+	if !strings.HasPrefix(baseURL, "http://") && !strings.HasPrefix(baseURL, "https://") {
+		return usageError(fmt.Sprintf("--base-url %q must start with http:// or https://", baseURL))
+	}
+	cacheBytes := cacheMB << 20
+	if cacheMB <= 0 {
+		cacheBytes = -1
+	}
+	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: strings.TrimRight(baseURL, "/"), CacheBytes: cacheBytes})
+	if err != nil {
+		return err
+	}
+	go st.WatchVersion(ctx, time.Second)
+	return server.Serve(ctx, addr, h, log, func(a net.Addr) {
+		fmt.Fprintf(stdout, "Masthead is serving %s on %s (%s database)\nOpen %s/\n", dbName(c), a, st.Dialect(), strings.TrimRight(baseURL, "/"))
+	})
+}
+
+func ignoreHelp(err error) error {
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func dbName(c common) string {
+	if store.IsPostgres(c.databaseDSN()) {
+		return "PostgreSQL"
+	}
+	return c.databaseDSN()
+}
+
+// openAll opens the database and the media folder.
+func openAll(ctx context.Context, c common, migrate bool) (*store.Store, media.Storage, error) {
+	st, err := store.Open(ctx, store.Options{Database: c.databaseDSN(), Migrate: migrate})
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := media.NewDisk(filepath.Join(c.data, "media"))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, files, nil
+}
+
+// seedDemo fills an empty database; a database with content is left alone.
+func seedDemo(ctx context.Context, st *store.Store, files media.Storage, opts demo.Options, stdout io.Writer) error {
+	sections, err := st.Sections(ctx)
+	if err != nil {
+		return err
+	}
+	if len(sections) > 0 {
+		fmt.Fprintln(stdout, "The database already has content; the demo magazine is not added again.")
+		return nil
+	}
+	fmt.Fprintln(stdout, "Filling the database with the demo magazine...")
+	opts.Progress = stdout
+	start := time.Now()
+	sum, err := demo.Seed(ctx, st, files, opts)
+	if err != nil {
+		if magazine.ErrorCode(err) == magazine.EINVALID {
+			return errors.New(magazine.ErrorMessage(err))
+		}
+		return fmt.Errorf("seed the demo magazine: %w", err)
+	}
+	fmt.Fprintf(stdout, "Demo magazine ready in %.1fs: %d sections, %d authors, %d issues, %d articles, %d images.\n",
+		time.Since(start).Seconds(), sum.Sections, sum.Authors, sum.Issues, sum.Articles, sum.Images)
+	return nil
+}

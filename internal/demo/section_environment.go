@@ -1,0 +1,75 @@
+package demo
+
+var environment = beat{
+	slug: "environment", name: "Environment",
+	description: "Water, land, weather and energy: the changing climate as it reaches farms, coasts and cities.",
+	coverage:    "climate, water and land",
+	tags: []string{"Climate", "Water", "Wildfire", "Energy", "Oceans", "Agriculture", "Conservation", "Drought",
+		"Pollution", "Wildlife", "Forests", "Adaptation"},
+	subjects: []string{
+		"the water authority", "farmers in {P}", "the state environmental agency", "a coalition of river towns",
+		"the utility", "conservation groups", "fire crews", "the fisheries board", "coastal homeowners",
+		"the parks service", "a group of young plaintiffs", "the regional grid operator", "timber companies",
+		"scientists at the field station", "the flood-control district", "orchard growers",
+	},
+	actions: []string{
+		"cut the groundwater allowances", "restored the last stretch of wild river",
+		"sued over the new drought rules", "rationed water for the summer",
+		"mapped the flood risk street by street", "fought the state's largest solar project",
+		"replanted the burned slopes above {P}", "phased out coal-fired generation",
+		"began monitoring nitrogen runoff from the valley's farms", "tried to protect the salmon run",
+		"paid farmers to retire their thirstiest fields", "closed the beaches after an algae bloom",
+		"rebuilt the sea wall", "raised the alarm about the shrinking aquifer",
+		"pushed for a wildlife corridor across the highway", "rewrote the heat-emergency plan",
+	},
+	objects: []string{
+		"the groundwater allowances", "the last stretch of wild river", "the salmon run", "coal-fired generation",
+		"the wetlands along the estuary", "the new drought rules", "the burn permits", "the county's sea-wall plan",
+		"nitrogen runoff from the valley's farms", "the state's largest solar project", "the old-growth stands above {P}",
+		"the wildlife corridor", "the water rights of downstream towns", "the heat-emergency plan",
+	},
+	facts: []string{
+		"the reservoir is at {p} percent of capacity",
+		"the aquifer beneath {P} has dropped by {n} feet since {y}",
+		"last summer brought {c} weeks of temperatures above 100 degrees",
+		"the salmon run in {y} was the smallest on record",
+		"fires burned more than {k} acres in the county last year",
+		"insurers have raised premiums on coastal homes by {p} percent",
+		"the marsh has lost roughly {p} percent of its area in a generation",
+		"solar now supplies about {p} percent of the grid's power at midday",
+		"the river ran dry at {P} for {c} weeks",
+		"a single storm in {m} caused {z} in damage",
+	},
+	consequences: []string{
+		"a decision that pleased almost no one", "a change that will be felt downstream for years",
+		"a step scientists had urged for a decade", "a compromise that left the hardest questions for later",
+		"a move that divided the farming towns", "a gamble on the weather holding",
+	},
+	quotes: []string{
+		"The river does not care about the county line.",
+		"We used to plan for the hundred-year flood. Now we plan for next spring.",
+		"You cannot regulate your way out of a drought, but you can make it fairer.",
+		"Every acre we restore is an acre the next storm cannot take.",
+		"My grandfather farmed this land on rain alone. I could not do that now.",
+		"The fish are telling us something, and we keep asking for a second opinion.",
+		"Adaptation is not giving up. It is deciding what to save.",
+		"The cheapest kilowatt is the one you never burn.",
+	},
+	roles: []string{
+		"a hydrologist at the state university", "a third-generation orchard grower", "a fire captain in {P}",
+		"the director of a land trust", "a marine biologist", "a utility planner", "a county supervisor",
+		"a fisheries biologist",
+	},
+	sources: []string{
+		"data from the water authority", "satellite measurements", "the state's latest climate assessment",
+		"a study published this spring", "records kept by the field station since {y}",
+	},
+	topics: []string{
+		"the drought", "groundwater", "the salmon run", "wildfire season", "the rising sea", "the grid",
+		"the wetlands", "heat", "the river compact", "clean power", "the forest", "flood insurance", "the coastline",
+	},
+	actors: []string{
+		"farmers", "fire crews", "river towns", "coastal homeowners", "utilities", "conservationists",
+		"orchard growers", "fishing crews",
+	},
+}

@@ -1,0 +1,80 @@
+package demo
+
+var foreignAffairs = beat{
+	slug: "foreign-affairs", name: "Foreign Affairs",
+	description: "Diplomacy, trade and conflict, reported from the capitals and from the borders where agreements are tested.",
+	coverage:    "diplomacy, trade and conflict",
+	tags: []string{"Diplomacy", "Trade", "Security", "Migration", "Sanctions", "Aid", "Conflict", "Treaties",
+		"Maritime", "Energy", "Human Rights", "Elections Abroad"},
+	subjects: []string{
+		"the foreign ministry", "a coalition of neighboring states", "the ruling council in Meridia",
+		"the defense ministry", "diplomats in {P}", "the regional trade bloc", "the new prime minister",
+		"aid agencies", "the opposition in exile", "the navy", "negotiators from both sides",
+		"the port authority", "the peacekeeping mission", "the president's envoy",
+	},
+	actions: []string{
+		"signed the fisheries treaty", "walked away from talks over the disputed border",
+		"quietly reopened the border crossing at Salvik", "threatened to suspend the grain corridor",
+		"brokered a ceasefire along the river", "extended the mandate of the observer mission",
+		"rejected the refugee resettlement deal", "renegotiated the pipeline agreement",
+		"expanded military exercises near the strait", "slow-walked the trade deal",
+		"offered to mediate between the two capitals", "imposed sanctions on the shipping sector",
+		"lifted the arms embargo", "sought guarantees on a loan from the development bank",
+		"tightened visa rules for seasonal workers", "recalled the ambassador for consultations",
+	},
+	objects: []string{
+		"the ceasefire agreement", "the fisheries treaty", "talks over the disputed border",
+		"sanctions on the shipping sector", "the grain corridor", "a new security pact", "the refugee resettlement deal",
+		"military exercises near the strait", "the pipeline agreement", "the trade deal", "the arms embargo",
+		"a loan from the development bank", "the mandate of the observer mission", "visa rules for seasonal workers",
+	},
+	facts: []string{
+		"more than {k} people have crossed the border since {m}",
+		"the strait carries roughly {p} percent of the region's oil",
+		"trade between the two countries fell by {p} percent in {y}",
+		"the observer mission has just {n} monitors for the whole frontier",
+		"the aid appeal is only {p} percent funded",
+		"the government owes foreign creditors about {b}",
+		"{c} rounds of talks have ended without agreement",
+		"the last census counted {k} people in {P}",
+		"the navy has doubled its patrols in the strait since {y}",
+		"remittances now make up {p} percent of the economy of {P}",
+	},
+	consequences: []string{
+		"a move that caught allies off guard", "a decision that was read in {P} as a warning",
+		"a concession few expected", "a step that may outlast the government that took it",
+		"a gamble that diplomats privately called reckless", "an opening that both sides rushed to claim",
+	},
+	quotes: []string{
+		"Agreements are signed in capitals. They are kept, or not, at checkpoints.",
+		"Everyone wants stability. Nobody agrees on who should pay for it.",
+		"We have been promised this road for twenty years.",
+		"Sanctions are a message. The question is whether anyone is listening.",
+		"You do not negotiate with friends. You negotiate with the people you have to live next to.",
+		"The fishermen understood the treaty before the diplomats did.",
+		"A ceasefire is not peace. It is a pause in which to decide.",
+		"Our neighbors watch everything we do, and they remember.",
+	},
+	roles: []string{
+		"a former ambassador", "a negotiator who asked not to be named", "an analyst at a security institute in Meridia",
+		"a shopkeeper in {P}", "a senior aid official", "a retired naval officer", "a member of the opposition",
+		"a trade envoy",
+	},
+	sources: []string{
+		"figures from the refugee agency", "diplomatic cables seen by this magazine", "customs data",
+		"satellite imagery reviewed by independent analysts", "a report by the observer mission",
+	},
+	topics: []string{
+		"the disputed border", "the grain corridor", "the strait", "sanctions", "the ceasefire",
+		"the fisheries treaty", "the refugee deal", "the new security pact", "the pipeline", "foreign aid",
+		"the trade bloc", "the island dispute", "the debt talks",
+	},
+	actors: []string{
+		"diplomats", "aid workers", "border towns", "fishermen", "envoys", "exiles", "peacekeepers", "small states",
+	},
+	places: []string{
+		"Valdoria", "the Amaran Gulf", "Kesh", "the northern provinces of Tarsova", "Port Lenmar", "the Orrin delta",
+		"the border town of Salvik", "Meridia", "the Hesper Islands", "the Caldera Strait", "Ostrela",
+		"the highlands of Barun", "Dunavar", "the free port of Sallis",
+	},
+}

@@ -1,0 +1,76 @@
+package demo
+
+var technology = beat{
+	slug: "technology", name: "Technology",
+	description: "Software, networks and machines, and what they change for the people who use them and the people who don't.",
+	coverage:    "technology and the people it affects",
+	tags: []string{"Privacy", "Security", "AI", "Broadband", "Open Source", "Chips", "Tech Regulation", "Software",
+		"Cloud", "Transport Tech", "Start-Ups", "Repair"},
+	subjects: []string{
+		"the largest cloud providers", "a start-up in {P}", "the consumer protection agency", "chip makers",
+		"hospital IT departments", "open-source maintainers", "the city's transit agency", "the telecom regulator",
+		"app developers", "a group of security researchers", "the school district", "ride-hailing companies",
+		"device makers", "the data-protection authority", "engineers at the power utility",
+	},
+	actions: []string{
+		"rolled out a facial-recognition pilot", "quietly patched a vulnerability in millions of home routers",
+		"rewrote a decades-old billing system", "shut down the ticketing app",
+		"open-sourced the code behind the benefits portal", "banned the sale of location data",
+		"audited the recommendation algorithm", "rebuilt the outage reporting system",
+		"delayed the satellite internet trial", "tested a chatbot for benefits claims",
+		"tried to automate the call center", "moved away from the old encryption standard",
+		"lobbied for a right-to-repair bill", "published new broadband maps",
+		"dropped the student-monitoring software", "shipped the first homegrown chip",
+	},
+	objects: []string{
+		"the city's facial-recognition pilot", "the ticketing app", "a decades-old billing system", "the rules on data brokers",
+		"the new broadband maps", "a vulnerability in millions of home routers", "the recommendation algorithm",
+		"the first homegrown chip", "the encryption standard", "the student-monitoring software",
+		"a right-to-repair bill", "the outage reporting rules", "the satellite internet trial",
+		"the state's chatbot for benefits claims",
+	},
+	facts: []string{
+		"the outage affected about {k} customers for {c} hours",
+		"{p} percent of the county still lacks a reliable broadband connection",
+		"the company says it handles {n} million requests a day",
+		"the flaw went unnoticed for {c} years",
+		"data centers now use roughly {p} percent of the state's electricity",
+		"the start-up has raised {z} from investors",
+		"ransomware attacks on hospitals rose {p} percent in {y}",
+		"a typical phone is replaced after about {d} years",
+		"the agency received {k} complaints about data brokers last year",
+		"the project is {c} years behind schedule and {z} over budget",
+	},
+	consequences: []string{
+		"a change most users never noticed", "a decision that rippled through the industry",
+		"a fix that arrived years too late for some", "a move that privacy advocates cautiously welcomed",
+		"a bet that the hardware would catch up", "a shift that left smaller rivals scrambling",
+	},
+	quotes: []string{
+		"Software is never finished. It is only abandoned or maintained.",
+		"If the product is free, somebody is still paying.",
+		"We found the bug on a Tuesday. Fixing it took most of a year.",
+		"Every system is legacy the day it ships.",
+		"People do not want more features. They want the thing to work.",
+		"The hard part is never the code. It is the procurement.",
+		"Privacy is a design decision, not a settings page.",
+		"You cannot automate a process nobody understands.",
+	},
+	roles: []string{
+		"a security researcher in {P}", "a former engineer at a large cloud company",
+		"the agency's chief technology officer", "an open-source maintainer", "a repair-shop owner",
+		"a privacy lawyer", "a network engineer", "a teacher who uses the software daily",
+	},
+	sources: []string{
+		"the regulator's annual report", "a study by university researchers", "court filings",
+		"the company's own disclosures", "a survey of {n} IT managers",
+	},
+	topics: []string{
+		"right to repair", "the data broker", "broadband", "open source", "the chip race", "legacy code",
+		"automation", "the outage", "encryption", "surveillance", "the algorithm", "the cloud",
+		"digital public services",
+	},
+	actors: []string{
+		"engineers", "hackers", "regulators", "app makers", "chip designers", "repair shops", "start-ups", "maintainers",
+	},
+}

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"strings"
 	"time"
@@ -23,6 +26,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var addr, baseURL string
 	var demoMode bool
 	var cacheMB int
+	var pprofAddr string
 	fs.common(&c)
 	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.str(&baseURL, "base-url", "", "the public URL of the site, for canonical links (default: http://ADDR)")
@@ -30,6 +34,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := fs.integer(&cacheMB, "cache-mb", 32, "memory for the anonymous page cache in MiB (0 disables it)"); err != nil {
 		return err
 	}
+	fs.str(&pprofAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060; keep it private")
 	if err := fs.parse(args); err != nil {
 		return ignoreHelp(err)
 	}
@@ -62,6 +67,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	go st.WatchVersion(ctx, time.Second)
+	if pprofAddr != "" {
+		go servePprof(ctx, pprofAddr, log)
+	}
 	return server.Serve(ctx, addr, h, log, func(a net.Addr) {
 		fmt.Fprintf(stdout, "Masthead is serving %s on %s (%s database)\nOpen %s/\n", dbName(c), a, st.Dialect(), strings.TrimRight(baseURL, "/"))
 	})
@@ -118,4 +126,18 @@ func seedDemo(ctx context.Context, st *store.Store, files media.Storage, opts de
 	fmt.Fprintf(stdout, "Demo magazine ready in %.1fs: %d sections, %d authors, %d issues, %d articles, %d images.\n",
 		time.Since(start).Seconds(), sum.Sections, sum.Authors, sum.Issues, sum.Articles, sum.Images)
 	return nil
+}
+
+// servePprof serves the profiler on its own listener, never on the public
+// address.
+func servePprof(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	if err := server.Serve(ctx, addr, mux, log, nil); err != nil {
+		log.Error("profiler server stopped", "addr", addr, "err", err)
+	}
 }

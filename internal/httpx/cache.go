@@ -23,6 +23,8 @@ type Response struct {
 	Gzip        []byte // nil when compression does not pay
 	etag        []string
 	etagGzip    []string
+	length      []string // Content-Length of Body
+	lengthGzip  []string
 	lastMod     []string
 	lastModTime time.Time
 	size        int
@@ -40,7 +42,7 @@ const minGzip = 1024
 func newResponse(status int, header http.Header, body []byte, lastMod time.Time) *Response {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
-	resp := &Response{Status: status, Header: header, Body: body, etag: []string{`"` + tag + `"`}}
+	resp := &Response{Status: status, Header: header, Body: body, etag: []string{`"` + tag + `"`}, length: []string{itoa(len(body))}}
 	if len(body) >= minGzip && compressible(header.Get("Content-Type")) {
 		var buf bytes.Buffer
 		zw := gzipWriters.Get().(*gzip.Writer)
@@ -53,6 +55,7 @@ func newResponse(status int, header http.Header, body []byte, lastMod time.Time)
 			// A strong validator names one representation: the gzipped
 			// bytes get their own.
 			resp.etagGzip = []string{`"` + tag + `-gz"`}
+			resp.lengthGzip = []string{itoa(len(resp.Gzip))}
 		}
 	}
 	if !lastMod.IsZero() {
@@ -85,11 +88,11 @@ func (resp *Response) Write(w http.ResponseWriter, r *http.Request) {
 	for k, v := range resp.Header {
 		h[k] = v
 	}
-	body, etag := resp.Body, resp.etag
+	body, etag, length := resp.Body, resp.etag, resp.length
 	if resp.Gzip != nil {
 		h["Vary"] = varyValue
 		if acceptsGzip(r) {
-			body, etag = resp.Gzip, resp.etagGzip
+			body, etag, length = resp.Gzip, resp.etagGzip, resp.lengthGzip
 			h["Content-Encoding"] = gzipValue
 		}
 	}
@@ -105,7 +108,7 @@ func (resp *Response) Write(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h["Content-Length"] = []string{itoa(len(body))}
+	h["Content-Length"] = length
 	w.WriteHeader(resp.Status)
 	if r.Method != http.MethodHead {
 		w.Write(body)
@@ -287,7 +290,10 @@ type Surface struct {
 func (s *Surface) Page(h Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		anonymous := (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.Anonymous(r)
-		key := r.URL.RequestURI()
+		key := r.RequestURI // as sent: no allocation on the hot path
+		if key == "" {
+			key = r.URL.RequestURI()
+		}
 		if anonymous && s.Cache != nil {
 			if resp := s.Cache.get(key); resp != nil {
 				resp.Write(w, r)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,6 +68,29 @@ type Metrics struct {
 	Duration    *prometheus.HistogramVec
 	CacheHits   prometheus.Counter
 	CacheMisses prometheus.Counter
+
+	// Resolving labels hashes them on every call; the children are kept
+	// per route and status instead.
+	counters  sync.Map // routeCode -> prometheus.Counter
+	observers sync.Map // route -> prometheus.Observer
+}
+
+type routeCode struct {
+	route string
+	code  int
+}
+
+func (m *Metrics) observe(route string, code int, elapsed time.Duration) {
+	c, ok := m.counters.Load(routeCode{route, code})
+	if !ok {
+		c, _ = m.counters.LoadOrStore(routeCode{route, code}, m.Requests.WithLabelValues(route, statusText(code)))
+	}
+	c.(prometheus.Counter).Inc()
+	o, ok := m.observers.Load(route)
+	if !ok {
+		o, _ = m.observers.LoadOrStore(route, m.Duration.WithLabelValues(route))
+	}
+	o.(prometheus.Observer).Observe(elapsed.Seconds())
 }
 
 // NewMetrics registers the HTTP collectors on reg.
@@ -112,8 +136,7 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, render ErrorRender
 				route = "unmatched"
 			}
 			if m != nil {
-				m.Requests.WithLabelValues(route, statusText(status)).Inc()
-				m.Duration.WithLabelValues(route).Observe(elapsed.Seconds())
+				m.observe(route, status, elapsed)
 			}
 			if log.Enabled(r.Context(), slog.LevelInfo) {
 				log.LogAttrs(r.Context(), slog.LevelInfo, "request",

@@ -23,6 +23,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html"
@@ -121,6 +122,9 @@ func (r *Renderer) Render(src string, previewParagraphs int) (Result, error) {
 	}
 
 	src = strings.ReplaceAll(src, "\r\n", "\n")
+	// The block separator used while sanitising must not come from the
+	// author.
+	src = strings.ReplaceAll(src, blockSep, "")
 	for _, line := range strings.SplitAfter(src, "\n") {
 		trimmed := strings.TrimSpace(line)
 		if directive != "" {
@@ -182,6 +186,10 @@ func (r *Renderer) Render(src string, previewParagraphs int) (Result, error) {
 		pages = pages[:len(pages)-1]
 	}
 
+	if err := r.sanitize(pages, preview); err != nil {
+		return Result{}, err
+	}
+
 	var res Result
 	res.HasPaywallMarker = hasMarker
 	for _, p := range pages {
@@ -189,10 +197,10 @@ func (r *Renderer) Render(src string, previewParagraphs int) (Result, error) {
 		for _, blk := range p {
 			b.WriteString(blk.html)
 			b.WriteByte('\n')
-			textAll.WriteString(PlainText(blk.html))
-			textAll.WriteByte('\n')
 		}
 		res.Pages = append(res.Pages, b.String())
+		textAll.WriteString(PlainText(b.String()))
+		textAll.WriteByte('\n')
 	}
 	if !hasMarker {
 		preview = firstParagraphs(preview, previewParagraphs)
@@ -207,6 +215,49 @@ func (r *Renderer) Render(src string, previewParagraphs int) (Result, error) {
 	res.Text = strings.TrimSpace(textAll.String())
 	res.WordCount = CountWords(res.Text)
 	return res, nil
+}
+
+// blockSep separates blocks while the whole body is sanitised in one pass:
+// a private-use character that Render removes from the source first.
+const blockSep = "\uE000"
+
+// sanitize runs every block through the policy in one call (bluemonday's
+// per-call cost dominated rendering when it ran once per block) and puts
+// the results back in pages and preview, which share the blocks.
+func (r *Renderer) sanitize(pages [][]block, preview []block) error {
+	var all strings.Builder
+	n := 0
+	for _, p := range pages {
+		for _, blk := range p {
+			if n > 0 {
+				all.WriteString(blockSep)
+			}
+			all.WriteString(blk.html)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	parts := strings.Split(r.policy.Sanitize(all.String()), blockSep)
+	if len(parts) != n {
+		return fmt.Errorf("sanitise: %d blocks became %d", n, len(parts))
+	}
+	clean := map[string]string{}
+	i := 0
+	for _, p := range pages {
+		for j := range p {
+			clean[p[j].html] = strings.TrimSpace(parts[i])
+			p[j].html = clean[p[j].html]
+			i++
+		}
+	}
+	for j := range preview {
+		if c, ok := clean[preview[j].html]; ok {
+			preview[j].html = c
+		}
+	}
+	return nil
 }
 
 // firstParagraphs keeps blocks up to and including the n-th paragraph.
@@ -224,18 +275,25 @@ func firstParagraphs(blocks []block, n int) []block {
 }
 
 // markdownBlocks renders each top-level block of src separately, so that
-// the preview can end between any two of them.
+// the preview can end between any two of them. The blocks are not yet
+// sanitised: Render sanitises the whole body in one pass.
 func (r *Renderer) markdownBlocks(src string) ([]block, error) {
 	source := []byte(src)
 	doc := r.md.Parser().Parse(text.NewReader(source))
 	var blocks []block
 	var buf bytes.Buffer
+	// goldmark wraps any writer that is not buffered in a new 4 KB
+	// bufio.Writer on every call; one, reused, serves every block.
+	bw := bufio.NewWriter(&buf)
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		buf.Reset()
-		if err := r.md.Renderer().Render(&buf, source, n); err != nil {
+		if err := r.md.Renderer().Render(bw, source, n); err != nil {
 			return nil, fmt.Errorf("render markdown: %w", err)
 		}
-		out := strings.TrimSpace(r.policy.Sanitize(buf.String()))
+		if err := bw.Flush(); err != nil {
+			return nil, fmt.Errorf("render markdown: %w", err)
+		}
+		out := strings.TrimSpace(buf.String())
 		if out == "" {
 			continue
 		}
@@ -291,13 +349,13 @@ func (r *Renderer) directiveBlock(name string, lines []string) (block, error) {
 			b.WriteString("</figcaption>")
 		}
 		b.WriteString("</figure>")
-		return block{kind: kindOther, html: r.policy.Sanitize(b.String())}, nil
+		return block{kind: kindOther, html: b.String()}, nil
 	default: // pullquote
 		inner, err := r.inline(strings.Join(lines, "\n"))
 		if err != nil {
 			return block{}, err
 		}
-		return block{kind: kindOther, html: r.policy.Sanitize(`<blockquote class="pullquote"><p>` + inner + `</p></blockquote>`)}, nil
+		return block{kind: kindOther, html: `<blockquote class="pullquote"><p>` + inner + `</p></blockquote>`}, nil
 	}
 }
 
@@ -315,7 +373,7 @@ func (r *Renderer) inline(src string) (string, error) {
 	out = strings.TrimPrefix(out, "<p>")
 	out = strings.TrimSuffix(out, "</p>")
 	out = strings.ReplaceAll(out, "</p>\n<p>", " ")
-	return r.policy.Sanitize(out), nil
+	return out, nil
 }
 
 // PlainText returns the text of an HTML fragment, tags removed and

@@ -77,3 +77,37 @@ func TestPreviewFirstParagraphs(t *testing.T) {
 		t.Error("no marker was typed")
 	}
 }
+
+// BenchmarkRender renders a long article with figures, quotes and pages,
+// as a save does.
+func BenchmarkRender(b *testing.B) {
+	src := strings.Repeat(sample+"\n\nA further paragraph of ordinary prose, with *emphasis*, a [link](https://example.com) and “quotes”.\n\n", 8)
+	r := New()
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render(src, 3); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestHostileBody: markup an author (or an import) may smuggle in never
+// survives, and the internal block separator cannot be forged.
+func TestHostileBody(t *testing.T) {
+	src := "One \uE000 two.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n\n" +
+		"::: figure\n![a\" onerror=\"alert(1)](javascript:alert(1))\nCaption <b onclick=x>bold</b>\nCredit: <script>x</script>\n:::\n\nLast."
+	res, err := New().Render(src, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := res.Pages[0]
+	for _, bad := range []string{"<script", "javascript:", "onerror", "onclick", "\uE000"} {
+		if strings.Contains(page, bad) || strings.Contains(res.Preview, bad) {
+			t.Errorf("%q survived:\n%s", bad, page)
+		}
+	}
+	if !strings.Contains(page, "One  two.") || !strings.Contains(page, "Last.") {
+		t.Errorf("ordinary text lost:\n%s", page)
+	}
+}

@@ -35,6 +35,7 @@ type Store struct {
 	db    *sql.DB // reads; on PostgreSQL also writes
 	write *sql.DB // writes; on SQLite a single connection, so writers queue instead of failing
 	d     dialect
+	dsn   string // as given to Open, for packages that open their own connections
 	md    *markdown.Renderer
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -62,7 +63,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to the database, checks its schema version and, when asked,
 // migrates it.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	s := &Store{md: markdown.New(), Now: time.Now}
+	s := &Store{md: markdown.New(), Now: time.Now, dsn: opts.Database}
 	if IsPostgres(opts.Database) {
 		db, err := sql.Open("pgx", opts.Database)
 		if err != nil {
@@ -179,6 +180,10 @@ func (s *Store) Dialect() string { return s.d.name }
 // queue) that need the database handle itself.
 func (s *Store) DB() *sql.DB { return s.write }
 
+// DSN returns the database address given to Open: on PostgreSQL the job
+// queue opens a pgx pool of its own from it.
+func (s *Store) DSN() string { return s.dsn }
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
@@ -266,13 +271,53 @@ func (s *Store) checkAndMigrate(ctx context.Context, migrate bool) error {
 	if applied > known {
 		return fmt.Errorf("%w: the database is at schema version %d but this Masthead knows only up to %d; run a newer masthead binary", ErrNewerSchema, applied, known)
 	}
-	if applied == known {
+	pending, err := s.pending(ctx, s.db, ms)
+	if err != nil {
+		return err
+	}
+	if len(pending) == 0 {
 		return nil
 	}
 	if !migrate {
 		return fmt.Errorf("the database is at schema version %d and this Masthead needs %d: run `masthead migrate`", applied, known)
 	}
 	return s.migrate(ctx, ms)
+}
+
+// pending returns the migrations not yet applied. A migration is pending
+// by its absence, not by being newer than the latest applied one: work
+// developed side by side may land a lower number after a higher one.
+func (s *Store) pending(ctx context.Context, q interface {
+	querier
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, ms []migration) ([]migration, error) {
+	applied, err := s.appliedVersion(ctx, q)
+	if err != nil || applied == 0 {
+		return ms, err
+	}
+	rows, err := q.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("scan migration version: %w", err)
+		}
+		done[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	var out []migration
+	for _, m := range ms {
+		if !done[m.version] {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 func (s *Store) migrate(ctx context.Context, ms []migration) error {
@@ -290,14 +335,11 @@ func (s *Store) migrate(ctx context.Context, ms []migration) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	applied, err := s.appliedVersion(ctx, tx) // again, under the lock
+	pending, err := s.pending(ctx, tx, ms) // again, under the lock
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
-		if m.version <= applied {
-			continue
-		}
+	for _, m := range pending {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("apply migration %s: %w", m.name, err)
 		}

@@ -266,9 +266,6 @@ func TestMigrateAppliesAGap(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := countMigrations(t, s)
-		if want < 3 {
-			t.Skip("needs at least three migrations")
-		}
 		if _, err := s.DB().Exec("DROP TABLE mail_outbox"); err != nil {
 			t.Fatal(err)
 		}

@@ -165,7 +165,7 @@ func (a *API) getArticle(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := a.article(x, issues)
-	ok := entitled(x)
+	ok := magazine.Decide(viewer(r), x).Access == magazine.AccessFull
 	out.Accessible = &ok
 	out.PreviewHTML = x.PreviewHTML
 	if ok {

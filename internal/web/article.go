@@ -17,6 +17,7 @@ type articlePage struct {
 	Issue       *magazine.Issue
 	Body        template.HTML
 	Gated       bool
+	Prompt      string // what would unlock a gated article: sign_in or subscribe
 	PageNumber  int
 	PageCount   int
 	PrevPageURL string
@@ -24,13 +25,10 @@ type articlePage struct {
 	Related     []magazine.Article
 }
 
-// Entitled decides whether the reader may read the whole of a. Until
-// reader accounts exist every reader is anonymous: only public articles
-// are shown whole. The subscriptions work replaces this with the paywall
-// decision.
-func entitled(a magazine.Article) bool {
-	return a.Visibility == magazine.VisibilityPublic
-}
+// viewer is who is reading, as the paywall sees them. Until reader
+// accounts exist every reader is anonymous; the subscriptions work fills
+// it from the session.
+func viewer(r *http.Request) magazine.Viewer { return magazine.Viewer{} }
 
 // article shows one page of an article: /articles/{slug} is page 1 and
 // /articles/{slug}/{page} the others.
@@ -63,7 +61,11 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	data := articlePage{Article: a, PageNumber: number, PageCount: len(a.Pages), Gated: !entitled(a)}
+	decision := magazine.Decide(viewer(r), a)
+	if decision.Access == magazine.AccessNone {
+		return httpx.NotFound
+	}
+	data := articlePage{Article: a, PageNumber: number, PageCount: len(a.Pages), Gated: decision.Access != magazine.AccessFull, Prompt: decision.Prompt}
 	if data.Gated {
 		// A reader who may not read on gets the preview on page 1 and
 		// nothing of the later pages: they exist only for the entitled.

@@ -209,13 +209,18 @@ func (s *Store) articleWriteError(err error, in magazine.ArticleInput) error {
 }
 
 func (s *Store) setArticleLinks(ctx context.Context, tx *sql.Tx, id int64, in magazine.ArticleInput, tags map[string]int64) error {
+	// One statement per kind of link: on PostgreSQL each statement is a
+	// round trip, and imports write hundreds of thousands of articles.
+	args := make([]any, 0, 3*len(in.AuthorIDs))
 	for i, author := range in.AuthorIDs {
-		if _, err := s.exec(ctx, tx, "INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)", id, author, i); err != nil {
-			if isForeignKeyViolation(err) {
-				return magazine.FieldError("authors", "Author %d does not exist.", author)
-			}
-			return fmt.Errorf("link author %d to article %d: %w", author, id, err)
+		args = append(args, id, author, i)
+	}
+	q := "INSERT INTO article_authors (article_id, author_id, position) VALUES " + rowPlaceholders(len(in.AuthorIDs), 3)
+	if _, err := s.exec(ctx, tx, q, args...); err != nil {
+		if isForeignKeyViolation(err) {
+			return magazine.FieldError("authors", "An author of this article no longer exists.")
 		}
+		return fmt.Errorf("link authors to article %d: %w", id, err)
 	}
 	// New tags are created in slug order: on PostgreSQL two saves creating
 	// the same new tags in different orders would deadlock on the unique
@@ -223,6 +228,7 @@ func (s *Store) setArticleLinks(ctx context.Context, tx *sql.Tx, id int64, in ma
 	names := slices.Clone(in.Tags)
 	slices.SortStableFunc(names, func(a, b string) int { return strings.Compare(magazine.Slugify(a), magazine.Slugify(b)) })
 	seen := map[int64]bool{}
+	args = args[:0]
 	for _, name := range names {
 		if strings.TrimSpace(name) == "" {
 			continue
@@ -231,15 +237,24 @@ func (s *Store) setArticleLinks(ctx context.Context, tx *sql.Tx, id int64, in ma
 		if err != nil {
 			return err
 		}
-		if seen[tag] {
-			continue
+		if !seen[tag] {
+			seen[tag] = true
+			args = append(args, id, tag)
 		}
-		seen[tag] = true
-		if _, err := s.exec(ctx, tx, "INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)", id, tag); err != nil {
+	}
+	if len(seen) > 0 {
+		q := "INSERT INTO article_tags (article_id, tag_id) VALUES " + rowPlaceholders(len(seen), 2)
+		if _, err := s.exec(ctx, tx, q, args...); err != nil {
 			return fmt.Errorf("tag article %d: %w", id, err)
 		}
 	}
 	return nil
+}
+
+// rowPlaceholders returns "(?, ?), (?, ?)" for rows of width columns.
+func rowPlaceholders(rows, width int) string {
+	row := "(" + placeholders(width) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
 // ImportArticles creates many articles quickly: bodies are rendered on every

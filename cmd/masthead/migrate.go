@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/jobs"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -17,7 +18,8 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if err := fs.parse(args); err != nil {
 		return ignoreHelp(err)
 	}
-	if _, err := c.logger(stderr); err != nil {
+	log, err := c.logger(stderr)
+	if err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, store.Options{Database: c.databaseDSN(), Migrate: true})
@@ -25,6 +27,9 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer st.Close()
+	if err := jobs.Migrate(ctx, st, log); err != nil {
+		return err
+	}
 	applied, known, err := st.SchemaVersion(ctx)
 	if err != nil {
 		return err

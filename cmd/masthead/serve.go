@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/jobs"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/server"
@@ -66,6 +67,11 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	queue, err := jobs.Start(ctx, jobs.Config{Store: st, Log: log})
+	if err != nil {
+		return err
+	}
+	defer queue.Close() // before st.Close: River works through the store's connection
 	go st.WatchVersion(ctx, time.Second)
 	if pprofAddr != "" {
 		go servePprof(ctx, pprofAddr, log)
@@ -89,11 +95,18 @@ func dbName(c common) string {
 	return c.databaseDSN()
 }
 
-// openAll opens the database and the media folder.
+// openAll opens the database (applying our migrations and River's when
+// migrate is set) and the media folder.
 func openAll(ctx context.Context, c common, migrate bool) (*store.Store, media.Storage, error) {
 	st, err := store.Open(ctx, store.Options{Database: c.databaseDSN(), Migrate: migrate})
 	if err != nil {
 		return nil, nil, err
+	}
+	if migrate {
+		if err := jobs.Migrate(ctx, st, nil); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
 	}
 	files, err := media.NewDisk(filepath.Join(c.data, "media"))
 	if err != nil {

@@ -1,0 +1,64 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/masthead-press/masthead/internal/magazine"
+)
+
+// PublishArgs is the job that publishes the articles that are due. The
+// periodic job leaves At zero; PublishAt sets it so that each exact-time
+// job is unique.
+type PublishArgs struct {
+	At time.Time `json:"at,omitzero"`
+}
+
+// Kind names the job in River's table.
+func (PublishArgs) Kind() string { return "publish_due" }
+
+type publishWorker struct {
+	river.WorkerDefaults[PublishArgs]
+	q *Queue
+}
+
+// Work publishes what is due. A failed run is not retried: the next
+// periodic run is the retry.
+func (w *publishWorker) Work(ctx context.Context, _ *river.Job[PublishArgs]) error {
+	return w.q.publish(ctx)
+}
+
+// publish publishes the due articles and, when the next one falls due
+// before the next periodic run, asks for a run at its time.
+func (q *Queue) publish(ctx context.Context) error {
+	now := q.cfg.Now()
+	ids, err := q.cfg.Store.PublishDue(ctx, now)
+	if q.cfg.AfterPublish != nil {
+		q.cfg.AfterPublish(ids, err)
+	}
+	if err != nil {
+		q.cfg.Log.Error("publishing scheduled articles failed; the next run tries again", "err", err)
+		return err
+	}
+	if len(ids) > 0 {
+		q.cfg.Log.Info("published scheduled articles", "ids", ids)
+	}
+	if q.client == nil { // the catch-up run in Start
+		return nil
+	}
+	next, err := q.cfg.Store.NextScheduled(ctx)
+	if magazine.IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		q.cfg.Log.Warn("cannot read the next scheduled time", "err", err)
+		return nil
+	}
+	if next.Before(now.Add(q.cfg.Period)) {
+		if err := q.PublishAt(ctx, next); err != nil {
+			q.cfg.Log.Warn("cannot queue the next publishing run; the periodic run will publish it", "at", next, "err", err)
+		}
+	}
+	return nil
+}

@@ -60,7 +60,21 @@ type Result struct {
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	// Images, if set, describes a figure's image so that the page can give
+	// the browser its size (no layout shift) and smaller copies (srcset).
+	// It must be safe for concurrent use.
+	Images func(src string) (ImageInfo, bool)
 }
+
+// ImageInfo is what Render needs to know about an image.
+type ImageInfo struct {
+	Width, Height int
+	Srcset        string
+}
+
+// figureSizes tells the browser how wide a figure is drawn: the article
+// column on wide screens, the screen otherwise.
+const figureSizes = "(min-width: 48rem) 40rem, 100vw"
 
 // New returns a Renderer.
 func New() *Renderer {
@@ -72,6 +86,8 @@ func New() *Renderer {
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(figure|caption|credit|pullquote)$`)).OnElements("figure", "span", "blockquote")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
 	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img")
+	p.AllowAttrs("srcset").Matching(regexp.MustCompile(`^/media/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z]{3,4} \d+w(, /media/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z]{3,4} \d+w)*$`)).OnElements("img")
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^[a-z0-9 :().,-]+$`)).OnElements("img")
 	p.RequireNoFollowOnLinks(false)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 	return &Renderer{md: md, policy: p}
@@ -329,7 +345,16 @@ func (r *Renderer) directiveBlock(name string, lines []string) (block, error) {
 		var b strings.Builder
 		b.WriteString(`<figure class="figure">`)
 		if src != "" {
-			fmt.Fprintf(&b, `<img src="%s" alt="%s" loading="lazy">`, html.EscapeString(src), html.EscapeString(alt))
+			fmt.Fprintf(&b, `<img src="%s" alt="%s" loading="lazy"`, html.EscapeString(src), html.EscapeString(alt))
+			if r.Images != nil {
+				if info, ok := r.Images(src); ok {
+					fmt.Fprintf(&b, ` width="%d" height="%d"`, info.Width, info.Height)
+					if info.Srcset != "" {
+						fmt.Fprintf(&b, ` srcset="%s" sizes="%s"`, html.EscapeString(info.Srcset), figureSizes)
+					}
+				}
+			}
+			b.WriteString(">")
 		}
 		capHTML, err := r.inline(strings.Join(caption, "\n"))
 		if err != nil {

@@ -43,6 +43,7 @@ type Store struct {
 	version atomic.Int64 // cached content version, see ContentVersion
 
 	stmts  sync.Map // query -> *sql.Stmt, see read.go
+	images sync.Map // media key -> ImageSources
 	nstmts atomic.Int32
 }
 
@@ -64,6 +65,14 @@ func IsPostgres(dsn string) bool {
 // migrates it.
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	s := &Store{md: markdown.New(), Now: time.Now, dsn: opts.Database}
+	s.md.Images = func(src string) (markdown.ImageInfo, bool) {
+		key, ok := strings.CutPrefix(src, "/media/")
+		if !ok {
+			return markdown.ImageInfo{}, false
+		}
+		img, ok := s.ImageSources(context.Background(), key)
+		return markdown.ImageInfo{Width: img.Width, Height: img.Height, Srcset: img.Srcset}, ok
+	}
 	if IsPostgres(opts.Database) {
 		db, err := sql.Open("pgx", opts.Database)
 		if err != nil {

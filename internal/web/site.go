@@ -104,6 +104,7 @@ func (s *Site) templates(loc *time.Location) (map[string]*template.Template, err
 func (s *Site) funcs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"asset":      s.assets.url,
+		"srcset":     s.srcset,
 		"articleURL": func(a magazine.Article) string { return ArticleURL(a.Slug) },
 		"sectionURL": func(sec magazine.Section) string { return "/sections/" + sec.Slug },
 		"authorURL":  func(a magazine.Author) string { return "/authors/" + a.Slug },
@@ -117,6 +118,16 @@ func (s *Site) funcs(loc *time.Location) template.FuncMap {
 		"day":       func(t time.Time) string { return t.Format("2006-01-02") },
 		"coverDate": func(t time.Time) string { return t.Format("January 2, 2006") },
 	}
+}
+
+// srcset returns the srcset of a stored image, or "" for any other URL.
+func (s *Site) srcset(url string) string {
+	key, ok := strings.CutPrefix(url, "/media/")
+	if !ok {
+		return ""
+	}
+	img, _ := s.store.ImageSources(context.Background(), key)
+	return img.Srcset
 }
 
 // ArticleURL is the path of an article's first page.

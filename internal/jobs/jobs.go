@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -51,6 +52,9 @@ type Config struct {
 	// AfterPublish, when set, is called after every publishing run with
 	// what it published (tests wait on it).
 	AfterPublish func(ids []int64, err error)
+	// Mail, if set, is run every MailPeriod and on DeliverMailNow to
+	// empty the outbox.
+	Mail *mail.Deliverer
 }
 
 // Queue is a running River client. Close stops it.
@@ -134,6 +138,11 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if err := river.AddWorkerSafely(workers, &publishWorker{q: q}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if cfg.Mail != nil {
+		if err := river.AddWorkerSafely(workers, &mailWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	// River looks for available jobs this often when no notification
 	// arrives (always, on SQLite: see PollOnly).
 	poll := min(time.Second, cfg.Period/2)
@@ -150,6 +159,9 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 		FetchCooldown:               min(river.FetchCooldownDefault, poll),
 		CompletedJobRetentionPeriod: time.Hour, // one row every 30 s: keep the table small
 		SoftStopTimeout:             softStop,
+	}
+	if cfg.Mail != nil {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, mailPeriodic())
 	}
 	switch cfg.Store.Dialect() {
 	case "postgres":

@@ -141,6 +141,11 @@ func (d *Deliverer) Deliver(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, m := range due {
+		if ok, err := d.Store.ClaimMail(ctx, m.ID); err != nil {
+			return sent, err
+		} else if !ok {
+			continue // another run has it
+		}
 		if d.Sender == nil {
 			d.Log.Info("mail kept in the local mailbox (no SMTP server configured)", "to", m.To, "subject", m.Subject, "kind", m.Kind, "text", m.Text)
 			if err := d.Store.MarkMailSent(ctx, m.ID, "local"); err != nil {

@@ -3,9 +3,11 @@ package mail_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,5 +143,43 @@ func TestBadMessagesRefused(t *testing.T) {
 	}
 	if s, err := mail.ParseSMTP("smtp://user:secret@mail.example", "a@b.example"); err != nil || s.Port != 587 || s.TLS != "starttls" || s.Password != "secret" {
 		t.Errorf("ParseSMTP default: %+v %v", s, err)
+	}
+}
+
+type counting struct {
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *counting) Send(_ context.Context, m store.Mail) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls[m.To]++
+	return nil
+}
+
+// TestConcurrentRunsSendOnce: delivery runs that overlap never send a
+// message twice.
+func TestConcurrentRunsSendOnce(t *testing.T) {
+	t.Parallel()
+	st := storetest.SQLite(t)
+	for i := range 20 {
+		st.EnqueueMail(context.Background(), store.Mail{Kind: "test", To: fmt.Sprintf("r%d@example.com", i), Subject: "Hi", Text: "Hello"})
+	}
+	c := &counting{calls: map[string]int{}}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			(&mail.Deliverer{Store: st, Sender: c, Log: quiet()}).Deliver(context.Background())
+		})
+	}
+	wg.Wait()
+	if len(c.calls) != 20 {
+		t.Errorf("%d of 20 messages sent", len(c.calls))
+	}
+	for to, n := range c.calls {
+		if n != 1 {
+			t.Errorf("%s got %d copies", to, n)
+		}
 	}
 }

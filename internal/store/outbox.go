@@ -79,10 +79,34 @@ func (s *Store) EnqueueMailTx(ctx context.Context, tx *sql.Tx, m Mail) (int64, e
 	return id, nil
 }
 
-// DueMail returns up to limit pending messages whose next attempt is due,
-// oldest first.
+// DueMail returns up to limit messages whose next attempt is due, oldest
+// first: pending ones, and ones claimed by a delivery run that never
+// finished (its process died).
 func (s *Store) DueMail(ctx context.Context, limit int) ([]Mail, error) {
-	return s.mailList(ctx, "status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?", s.Now().Unix(), limit)
+	return s.mailList(ctx, "status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT ?", s.Now().Unix(), limit)
+}
+
+// claimTimeout is how long a claimed message is left to its delivery run
+// before another run may take it over.
+const claimTimeout = 10 * time.Minute
+
+// ClaimMail marks a due message as being sent by the caller. Only one of
+// several delivery runs gets true for a message, so none is sent twice.
+func (s *Store) ClaimMail(ctx context.Context, id int64) (bool, error) {
+	var claimed bool
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		now := s.Now()
+		res, err := s.exec(ctx, tx, `UPDATE mail_outbox SET status = 'sending', next_attempt_at = ?
+			WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?`,
+			now.Add(claimTimeout).Unix(), id, now.Unix())
+		if err != nil {
+			return fmt.Errorf("claim mail %d: %w", id, err)
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
+		return err
+	})
+	return claimed, err
 }
 
 // Mailbox returns the newest messages, all statuses, optionally for one

@@ -9,7 +9,7 @@ CREATE TABLE mail_outbox (
     subject         TEXT NOT NULL,
     text_body       TEXT NOT NULL,
     html_body       TEXT NOT NULL DEFAULT '',
-    status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'local', 'failed')),
+    status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'local', 'failed')),
     attempts        BIGINT NOT NULL DEFAULT 0,
     next_attempt_at BIGINT NOT NULL,
     last_error      TEXT NOT NULL DEFAULT '',

@@ -47,7 +47,13 @@ func TestSiteRoutes(t *testing.T) {
 		{"/issues/3/8", 404, nil},
 		{"/issues/x/7", 404, nil},
 		{"/subscribe", 200, []string{"24 issues per year", "60-day money-back guarantee", "Cancel anytime"}},
-		{"/robots.txt", 200, []string{"User-agent: *"}},
+		{"/robots.txt", 200, []string{"User-agent: *", "Sitemap: https://mag.example/sitemap.xml"}},
+		{"/sitemap.xml", 200, []string{"<sitemapindex", "https://mag.example/sitemaps/pages.xml", "https://mag.example/sitemaps/articles-2026-04.xml"}},
+		{"/sitemaps/pages.xml", 200, []string{"https://mag.example/sections/politics", "https://mag.example/authors/ada-quill", "https://mag.example/issues/3/7"}},
+		{"/sitemaps/articles-2026-04.xml", 200, []string{"https://mag.example/articles/the-long-road-to-the-harbour", "https://mag.example/articles/what-the-memo-says"}},
+		{"/sitemaps/articles-2026-05.xml", 404, nil},
+		{"/sitemaps/articles-2026-13.xml", 404, nil},
+		{"/feed.xml", 200, []string{"<feed", "The long road to the harbour", "What the memo says", "Three towns, one bridge"}},
 		{"/no/such/page", 404, []string{"There is no page at this address"}},
 		{"/healthz", 200, []string{"ok"}},
 		{"/metrics", 200, []string{"masthead_http_requests_total"}},
@@ -71,7 +77,7 @@ func TestSiteRoutes(t *testing.T) {
 func TestPathTraversalServesNothing(t *testing.T) {
 	t.Parallel()
 	f := sqliteFixture(t)
-	for _, p := range []string{"/media/../../etc/passwd", "/media/ab/..%2f..%2fetc%2fpasswd", "/static/..%2fsite.go"} {
+	for _, p := range []string{"/media/../../etc/passwd", "/media/ab/..%2f..%2fetc%2fpasswd", "/static/..%2fsite.go", "/sitemaps/../../etc/passwd", "/sitemaps/..%2f..%2fetc%2fpasswd"} {
 		if r := f.get(t, p); r.status == 200 || strings.Contains(r.body, "root:") || strings.Contains(r.body, "package web") {
 			t.Errorf("GET %s = %d", p, r.status)
 		}
@@ -163,8 +169,12 @@ func TestGatedArticle(t *testing.T) {
 	contains(t, reg, "Three.", "Sign in to read the whole article")
 	lacks(t, reg, "registered-only fourth paragraph")
 	// Lists and the issue page show the teaser, never the body.
-	for _, p := range []string{"/", "/sections/politics", "/issues/3/7", "/tags/transport", "/authors/ada-quill"} {
-		lacks(t, f.get(t, p), gatedSecret[:40])
+	for _, p := range []string{"/", "/sections/politics", "/issues/3/7", "/tags/transport", "/authors/ada-quill",
+		"/feed.xml", "/sitemap.xml", "/sitemaps/pages.xml", "/sitemaps/articles-2026-04.xml"} {
+		lacks(t, f.get(t, p), gatedSecret[:40], "ferry timetable")
+	}
+	if sm := f.get(t, "/sitemaps/articles-2026-04.xml"); strings.Contains(sm.body, "unfinished-draft") {
+		t.Error("a draft is in the sitemap")
 	}
 }
 

@@ -84,3 +84,12 @@ func isForeignKeyViolation(err error) bool {
 	}
 	return false
 }
+
+// yearMonth is an expression for the 'YYYY-MM' (UTC) of a Unix-seconds
+// column.
+func (d dialect) yearMonth(col string) string {
+	if d.name == "postgres" {
+		return "to_char(to_timestamp(" + col + ") AT TIME ZONE 'UTC', 'YYYY-MM')"
+	}
+	return "strftime('%Y-%m', " + col + ", 'unixepoch')"
+}

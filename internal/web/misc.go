@@ -22,7 +22,7 @@ func (s *Site) subscribe(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Site) robots(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, err := w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /api/\n"))
+	_, err := w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /api/\n\nSitemap: " + s.abs("/sitemap.xml") + "\n"))
 	return err
 }
 

@@ -35,6 +35,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrateCmd(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return userCmd(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "masthead", version())
 		return nil
@@ -59,6 +61,7 @@ Commands:
   serve     run the web server (add --demo to fill an empty database with a demo magazine)
   migrate   apply database migrations and exit
   demo      fill an empty database with a generated magazine (--articles N for a large one)
+  user      create a member of staff: masthead user create --email E --role owner
   version   print the version
   help      show this help, or the flags of a command: masthead help serve
 

@@ -9,13 +9,16 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/admin"
 	"github.com/masthead-press/masthead/internal/demo"
 	"github.com/masthead-press/masthead/internal/jobs"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
@@ -27,7 +30,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var addr, baseURL string
 	var demoMode bool
 	var cacheMB int
-	var pprofAddr string
+	var pprofAddr, smtpURL, mailFrom string
 	fs.common(&c)
 	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.str(&baseURL, "base-url", "", "the public URL of the site, for canonical links (default: http://ADDR)")
@@ -35,6 +38,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := fs.integer(&cacheMB, "cache-mb", 32, "memory for the anonymous page cache in MiB (0 disables it)"); err != nil {
 		return err
 	}
+	fs.str(&smtpURL, "smtp-url", "", "send e-mail through this server: smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://... (TLS); without it mail stays in the local mailbox and is logged")
+	fs.str(&mailFrom, "mail-from", "", "the sender address of the magazine's e-mail (default: no-reply@ the base URL's host)")
 	fs.str(&pprofAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060; keep it private")
 	if err := fs.parse(args); err != nil {
 		return ignoreHelp(err)
@@ -67,7 +72,11 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	queue, err := jobs.Start(ctx, jobs.Config{Store: st, Log: log})
+	deliverer, err := mailDeliverer(st, log, smtpURL, mailFrom, baseURL)
+	if err != nil {
+		return err
+	}
+	queue, err := jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer})
 	if err != nil {
 		return err
 	}
@@ -118,6 +127,9 @@ func openAll(ctx context.Context, c common, migrate bool) (*store.Store, media.S
 
 // seedDemo fills an empty database; a database with content is left alone.
 func seedDemo(ctx context.Context, st *store.Store, files media.Storage, opts demo.Options, stdout io.Writer) error {
+	if err := seedDemoStaff(ctx, st, stdout); err != nil {
+		return err
+	}
 	sections, err := st.Sections(ctx)
 	if err != nil {
 		return err
@@ -153,4 +165,41 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) {
 	if err := server.Serve(ctx, addr, mux, log, nil); err != nil {
 		log.Error("profiler server stopped", "addr", addr, "err", err)
 	}
+}
+
+// seedDemoStaff adds one member of staff of each role and says how to sign
+// in as them; a magazine that has staff already is left alone.
+func seedDemoStaff(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	logins, err := admin.SeedDemoStaff(ctx, st)
+	if err != nil || len(logins) == 0 {
+		return err
+	}
+	fmt.Fprintf(stdout, "Demo staff, one of each role; sign in at /admin/sign-in with the password %q (DEMO ONLY: never use it on a real magazine):\n", admin.DemoPassword)
+	for _, l := range logins {
+		fmt.Fprintf(stdout, "  %-12s %s\n", l.Role, l.Email)
+	}
+	return nil
+}
+
+// mailDeliverer sends through SMTP when one is configured and otherwise
+// keeps mail in the local mailbox.
+func mailDeliverer(st *store.Store, log *slog.Logger, smtpURL, from, baseURL string) (*mail.Deliverer, error) {
+	d := &mail.Deliverer{Store: st, Log: log}
+	if smtpURL == "" {
+		log.Info("no --smtp-url: e-mail is kept in the local mailbox and written to this log")
+		return d, nil
+	}
+	if from == "" {
+		u, err := url.Parse(baseURL)
+		if err != nil || u.Hostname() == "" {
+			return nil, usageError("set --mail-from: the sender address of the magazine's e-mail")
+		}
+		from = "no-reply@" + u.Hostname()
+	}
+	sender, err := mail.ParseSMTP(smtpURL, from)
+	if err != nil {
+		return nil, usageError(err.Error())
+	}
+	d.Sender = sender
+	return d, nil
 }

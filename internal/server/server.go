@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/masthead-press/masthead/internal/admin"
 	"github.com/masthead-press/masthead/internal/api"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/media"
@@ -75,6 +76,12 @@ func New(cfg Config) (http.Handler, error) {
 	mux := http.NewServeMux()
 	site.Register(mux)
 	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
+	// The admin never goes through the page cache: every response is private.
+	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return nil, err
+	}
+	adm.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()

@@ -1,0 +1,65 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+// route is one admin route and the permission it needs; "" means open to
+// anyone, for signing in.
+type route struct {
+	pattern string
+	perm    magazine.Permission
+	h       handler
+}
+
+// routes lists every route of the admin. The route test walks this list
+// for every role, so a route added here is checked at once.
+func (a *Admin) routes() []route {
+	const (
+		open      = magazine.Permission("")
+		staff     = magazine.PermViewAdmin
+		manage    = magazine.PermManageStaff
+		audit     = magazine.PermViewAudit
+		ownership = magazine.PermTransferOwnership
+	)
+	return []route{
+		{"GET /admin/sign-in", open, a.signInPage},
+		{"POST /admin/sign-in", open, a.signIn},
+		{"GET /admin/sign-in/code", open, a.codePage},
+		{"POST /admin/sign-in/code", open, a.code},
+		{"GET /admin/password-reset", open, a.resetPage},
+		{"POST /admin/password-reset", open, a.requestReset},
+		{"GET /admin/password-reset/{token}", open, a.setPasswordPage},
+		{"POST /admin/password-reset/{token}", open, a.setPassword},
+
+		{"GET /admin/{$}", staff, a.dashboard},
+		{"POST /admin/sign-out", staff, a.signOut},
+		{"POST /admin/sign-out-everywhere", staff, a.signOutEverywhere},
+		{"GET /admin/account", staff, a.account},
+		{"POST /admin/account/password", staff, a.changePassword},
+		{"POST /admin/account/totp", staff, a.enableTOTP},
+		{"POST /admin/account/totp/off", staff, a.disableTOTP},
+
+		{"GET /admin/staff", manage, a.staffPage},
+		{"POST /admin/staff", manage, a.addStaff},
+		{"POST /admin/staff/{id}/role", manage, a.changeRole},
+		{"POST /admin/staff/{id}/deactivate", manage, a.deactivate},
+		{"POST /admin/staff/transfer-ownership", ownership, a.transferOwnership},
+		{"GET /admin/audit", audit, a.auditPage},
+	}
+}
+
+// Register adds every admin route to mux.
+func (a *Admin) Register(mux *http.ServeMux) {
+	for _, rt := range a.routes() {
+		mux.Handle(rt.pattern, a.wrap(rt.perm, rt.h))
+	}
+	mux.HandleFunc("GET /admin/static/{file}", a.static)
+	mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
+	mux.Handle("/admin/", a.wrap("", func(w http.ResponseWriter, r *http.Request, _ *store.Session) error {
+		return magazine.Errorf(magazine.ENOTFOUND, "There is no admin page at this address.")
+	}))
+}

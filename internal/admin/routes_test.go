@@ -1,0 +1,182 @@
+package admin
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/masthead-press/masthead/internal/magazine"
+)
+
+// TestEveryRouteForEveryRole walks every admin route as every role and
+// checks who gets in. The table is written out by hand, apart from the
+// code: a route added to routes.go without a line here fails the test.
+func TestEveryRouteForEveryRole(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "http://masthead.test")
+	target := e.addStaff("target@example.com", magazine.RoleContributor, testPassword)
+	admin2 := e.addStaff("admin2@example.com", magazine.RoleAdmin, testPassword)
+	id := strconv.FormatInt(target.ID, 10)
+
+	const (
+		anyone = "anyone" // open, also to visitors who are not signed in
+		staff  = "staff"  // every role
+	)
+	table := map[string]struct {
+		minRole string // anyone, staff, or the least role allowed
+		path    string
+		form    url.Values
+	}{
+		"GET /admin/sign-in":                 {anyone, "/admin/sign-in", nil},
+		"POST /admin/sign-in":                {anyone, "/admin/sign-in", url.Values{"email": {"nobody@example.com"}, "password": {"wrong password"}}},
+		"GET /admin/sign-in/code":            {anyone, "/admin/sign-in/code", nil},
+		"POST /admin/sign-in/code":           {anyone, "/admin/sign-in/code", url.Values{"code": {"123456"}}},
+		"GET /admin/password-reset":          {anyone, "/admin/password-reset", nil},
+		"POST /admin/password-reset":         {anyone, "/admin/password-reset", url.Values{"email": {"nobody@example.com"}}},
+		"GET /admin/password-reset/{token}":  {anyone, "/admin/password-reset/not-a-token", nil},
+		"POST /admin/password-reset/{token}": {anyone, "/admin/password-reset/not-a-token", url.Values{"new_password": {"x"}}},
+
+		"GET /admin/{$}":                    {staff, "/admin/", nil},
+		"POST /admin/sign-out":              {staff, "/admin/sign-out", url.Values{}},
+		"POST /admin/sign-out-everywhere":   {staff, "/admin/sign-out-everywhere", url.Values{}},
+		"GET /admin/account":                {staff, "/admin/account", nil},
+		"POST /admin/account/password":      {staff, "/admin/account/password", url.Values{"current_password": {"wrong"}}},
+		"POST /admin/account/totp":          {staff, "/admin/account/totp", url.Values{"code": {"1"}}},
+		"POST /admin/account/totp/off":      {staff, "/admin/account/totp/off", url.Values{"password": {"wrong"}}},
+		"GET /admin/staff":                  {"admin", "/admin/staff", nil},
+		"POST /admin/staff":                 {"admin", "/admin/staff", url.Values{"email": {"not an address"}, "role": {"author"}}},
+		"POST /admin/staff/{id}/role":       {"admin", "/admin/staff/" + id + "/role", url.Values{"role": {"author"}}},
+		"POST /admin/staff/{id}/deactivate": {"admin", "/admin/staff/" + id + "/deactivate", url.Values{}},
+		"POST /admin/staff/transfer-ownership": {"owner", "/admin/staff/transfer-ownership",
+			url.Values{"new_owner": {strconv.FormatInt(admin2.ID, 10)}, "password": {"wrong password"}}},
+		"GET /admin/audit": {"admin", "/admin/audit", nil},
+	}
+
+	rank := map[string]int{"anonymous": -1}
+	for i, r := range magazine.Roles() {
+		rank[string(r)] = i
+	}
+	allowed := func(minRole, who string) bool {
+		switch minRole {
+		case anyone:
+			return true
+		case staff:
+			return who != "anonymous"
+		}
+		return who != "anonymous" && rank[who] >= rank[minRole]
+	}
+
+	routes := e.admin.routes()
+	if len(routes) != len(table) {
+		t.Errorf("routes.go has %d routes, the table %d: every route needs a line", len(routes), len(table))
+	}
+	who := append([]string{"anonymous"}, rolesOf(magazine.Roles())...)
+	for _, rt := range routes {
+		tt, ok := table[rt.pattern]
+		if !ok {
+			t.Errorf("route %q has no line in the table", rt.pattern)
+			continue
+		}
+		method := strings.Fields(rt.pattern)[0]
+		for _, w := range who {
+			t.Run(rt.pattern+" as "+w, func(t *testing.T) {
+				var cookie *http.Cookie
+				if w != "anonymous" {
+					cookie = e.session(e.staff[magazine.Role(w)])
+				}
+				resp := e.do(method, tt.path, tt.form, cookie)
+				if cc := resp.Header().Get("Cache-Control"); cc != "private, no-store" {
+					t.Errorf("Cache-Control = %q, want private, no-store", cc)
+				}
+				loc := resp.Header().Get("Location")
+				switch {
+				case resp.Code >= 500:
+					t.Fatalf("status %d\n%s", resp.Code, resp.Body)
+				case allowed(tt.minRole, w):
+					if resp.Code == http.StatusForbidden {
+						t.Fatalf("403 for a role that is allowed\n%s", resp.Body)
+					}
+					if tt.minRole != anyone && resp.Code == http.StatusSeeOther && strings.HasPrefix(loc, "/admin/sign-in") &&
+						!strings.Contains(rt.pattern, "sign-out") {
+						t.Fatalf("sent to sign in although signed in as %s", w)
+					}
+				case w == "anonymous":
+					if resp.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/sign-in") {
+						t.Fatalf("status %d, Location %q; want 303 to the sign-in page", resp.Code, loc)
+					}
+				default:
+					if resp.Code != http.StatusForbidden || !strings.Contains(resp.Body.String(), "Your role does not allow this page") {
+						t.Fatalf("status %d; want the 403 page\n%s", resp.Code, resp.Body)
+					}
+				}
+			})
+		}
+	}
+}
+
+func rolesOf(rs []magazine.Role) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+// TestNavigationFollowsPermissions checks that the menu offers each role
+// what it may open, and nothing it may not.
+func TestNavigationFollowsPermissions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "http://masthead.test")
+	for _, role := range magazine.Roles() {
+		body := e.do(http.MethodGet, "/admin/", nil, e.session(e.staff[role])).Body.String()
+		for link, perm := range map[string]magazine.Permission{`href="/admin/staff"`: magazine.PermManageStaff, `href="/admin/audit"`: magazine.PermViewAudit} {
+			if strings.Contains(body, link) != role.Can(perm) {
+				t.Errorf("%s: menu link %s shown = %v, want %v", role, link, !role.Can(perm), role.Can(perm))
+			}
+		}
+	}
+}
+
+func TestUnknownAdminAddresses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "http://masthead.test")
+	if w := e.do(http.MethodGet, "/admin", nil, nil); w.Code != http.StatusMovedPermanently || w.Header().Get("Location") != "/admin/" {
+		t.Errorf("GET /admin: %d to %q, want a redirect to /admin/", w.Code, w.Header().Get("Location"))
+	}
+	w := e.do(http.MethodGet, "/admin/no-such-page", nil, e.session(e.staff[magazine.RoleAdmin]))
+	if w.Code != http.StatusNotFound || w.Header().Get("Cache-Control") != "private, no-store" {
+		t.Errorf("unknown admin page: %d, Cache-Control %q", w.Code, w.Header().Get("Cache-Control"))
+	}
+	// State changes are never GETs.
+	if w := e.do(http.MethodGet, "/admin/sign-out", nil, e.session(e.staff[magazine.RoleAdmin])); w.Code == http.StatusSeeOther {
+		t.Error("GET /admin/sign-out signed out")
+	}
+}
+
+func TestSignInReturnsOnlyToAdminPages(t *testing.T) {
+	t.Parallel()
+	for next, want := range map[string]string{
+		"/admin/staff?x=1":        "/admin/staff?x=1",
+		"":                        "/admin/",
+		"https://evil.example/":   "/admin/",
+		"//evil.example/admin/":   "/admin/",
+		"/admin/\\evil":           "/admin/",
+		"/articles/a":             "/admin/",
+		"/admin/sign-in?next=/x":  "/admin/",
+		"/admin/../../etc/passwd": "/admin/../../etc/passwd", // a path on this site: harmless
+	} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+	e := newEnv(t, "http://masthead.test")
+	w := e.do(http.MethodPost, "/admin/sign-in", url.Values{"email": {"admin@example.com"}, "password": {testPassword}, "next": {"/admin/audit"}}, nil)
+	if w.Header().Get("Location") != "/admin/audit" {
+		t.Errorf("after sign-in: Location %q, want the page asked for", w.Header().Get("Location"))
+	}
+	if w := e.do(http.MethodGet, "/admin/audit", nil, nil); w.Header().Get("Location") != "/admin/sign-in?next=%2Fadmin%2Faudit" {
+		t.Errorf("a visitor on /admin/audit is sent to %q, want the sign-in page with next", w.Header().Get("Location"))
+	}
+}

@@ -51,6 +51,17 @@ func (d dialect) migrationLock() string {
 	return "" // SQLite: BEGIN IMMEDIATE already holds the write lock
 }
 
+// forUpdate locks the rows a transaction reads and will write back. On
+// PostgreSQL two billing transactions would otherwise read the same
+// subscription and both write; SQLite's BEGIN IMMEDIATE already serializes
+// them.
+func (d dialect) forUpdate() string {
+	if d.name == "postgres" {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // caseInsensitiveLike is the operator for a case-insensitive LIKE.
 func (d dialect) caseInsensitiveLike() string {
 	if d.name == "postgres" {

@@ -20,6 +20,17 @@ type Publication struct {
 	// PreviewParagraphs is how many paragraphs a gated article shows when
 	// its body has no paywall marker.
 	PreviewParagraphs int
+	// MeterArticles is how many subscribers-only articles a registered
+	// reader without a subscription may open each month; 0 turns the
+	// meter off (the default).
+	MeterArticles int
+	// RequireAdminTOTP makes a second factor compulsory for admins and
+	// the owner: without one they can only reach their account page to
+	// set it up.
+	RequireAdminTOTP bool
+	// SupportEmail is where readers write with questions; shown on the
+	// account pages and in e-mail.
+	SupportEmail string
 }
 
 // DefaultPublication is what a new database starts with.
@@ -51,6 +62,9 @@ func (p Publication) Validate() error {
 	}
 	if p.PreviewParagraphs < 1 || p.PreviewParagraphs > 20 {
 		return FieldError("preview_paragraphs", "Preview length must be between 1 and 20 paragraphs.")
+	}
+	if p.MeterArticles < 0 || p.MeterArticles > 100 {
+		return FieldError("meter_articles", "Free articles a month must be between 0 (meter off) and 100.")
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/admin"
+	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
 	"github.com/masthead-press/masthead/internal/jobs"
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -68,7 +69,17 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if cacheMB <= 0 {
 		cacheBytes = -1
 	}
-	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: strings.TrimRight(baseURL, "/"), CacheBytes: cacheBytes})
+	baseURL = strings.TrimRight(baseURL, "/")
+	tmpl, err := mail.LoadTemplates()
+	if err != nil {
+		return err
+	}
+	bill, err := billingService(ctx, st, tmpl, log, baseURL)
+	if err != nil {
+		return err
+	}
+	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
+		Billing: bill, Mail: tmpl, LogLinks: smtpURL == ""})
 	if err != nil {
 		return err
 	}
@@ -88,6 +99,16 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	return server.Serve(ctx, addr, h, log, func(a net.Addr) {
 		fmt.Fprintf(stdout, "Masthead is serving %s on %s (%s database)\nOpen %s/\n", dbName(c), a, st.Dialect(), strings.TrimRight(baseURL, "/"))
 	})
+}
+
+// billingService runs subscriptions in TEST MODE: no money moves.
+func billingService(ctx context.Context, st *store.Store, tmpl *mail.Templates, log *slog.Logger, baseURL string) (*billing.Service, error) {
+	pub, err := st.Publication(ctx)
+	if err != nil {
+		return nil, err
+	}
+	log.Warn("billing is in TEST MODE: no real payments are taken")
+	return billing.New(st, billing.NewTestMode(), tmpl, billing.Options{Publication: pub.Name, BaseURL: baseURL, Logger: log}), nil
 }
 
 func ignoreHelp(err error) error {

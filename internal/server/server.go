@@ -19,7 +19,10 @@ import (
 
 	"github.com/masthead-press/masthead/internal/admin"
 	"github.com/masthead-press/masthead/internal/api"
+	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/web"
@@ -34,12 +37,20 @@ type Config struct {
 	// CacheBytes bounds the anonymous page cache; 0 means 32 MiB, a
 	// negative value disables it.
 	CacheBytes int
+	// Billing runs subscriptions; nil leaves online sign-up closed.
+	Billing *billing.Service
+	// Mail renders messages; the standard templates when nil.
+	Mail *mail.Templates
+	// LogLinks prints readers' sign-in links to the log (no SMTP server).
+	LogLinks bool
+	// Now is the clock of sessions and the meter; time.Now when nil.
+	Now func() time.Time
 }
 
 // sessionCookies are the cookies that identify a reader or a member of
 // staff. A request carrying one is never answered from, or stored in, the
 // shared page cache.
-var sessionCookies = []string{"masthead_session", "__Host-masthead_session"}
+var sessionCookies = []string{auth.CookieName, auth.SecureCookieName, auth.ReaderCookieName, auth.SecureReaderCookieName}
 
 // Anonymous reports whether r carries no session cookie.
 func Anonymous(r *http.Request) bool {
@@ -69,7 +80,8 @@ func New(cfg Config) (http.Handler, error) {
 		cache.OnLookup(metrics.CacheHits.Inc, metrics.CacheMisses.Inc)
 	}
 
-	site, err := web.New(web.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous})
+	site, err := web.New(web.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
+		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}

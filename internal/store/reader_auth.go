@@ -192,6 +192,10 @@ func (s *Store) CreateUnverifiedSession(ctx context.Context, readerID int64, ns 
 
 func (s *Store) createReaderSession(ctx context.Context, tx *sql.Tx, readerID int64, verified bool, ns NewReaderSession) error {
 	now := s.Now().Unix()
+	v := 0
+	if verified {
+		v = 1
+	}
 	if ns.Replaces != "" {
 		if _, err := s.exec(ctx, tx, "DELETE FROM reader_sessions WHERE id_hash = ?", ns.Replaces); err != nil {
 			return fmt.Errorf("delete replaced reader session: %w", err)
@@ -201,7 +205,7 @@ func (s *Store) createReaderSession(ctx context.Context, tx *sql.Tx, readerID in
 		return fmt.Errorf("delete expired reader sessions: %w", err)
 	}
 	_, err := s.exec(ctx, tx, `INSERT INTO reader_sessions (id_hash, reader_id, verified, created_at, expires_at, ip, user_agent)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, ns.IDHash, readerID, verified, now, ns.ExpiresAt.Unix(), ns.IP, truncateRunes(ns.UserAgent, 300))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, ns.IDHash, readerID, v, now, ns.ExpiresAt.Unix(), ns.IP, truncateRunes(ns.UserAgent, 300))
 	if err != nil {
 		return fmt.Errorf("insert session of reader %d: %w", readerID, err)
 	}

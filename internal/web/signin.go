@@ -78,6 +78,7 @@ func (s *Site) requestLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !magazine.IsNotFound(err) {
 		return err
 	}
+	err = nil
 	switch {
 	case known:
 		err = s.sendLink(r, store.ReaderLink{Purpose: store.LinkSignIn, Email: email, ReaderID: reader.ID, Name: reader.Name, ReturnTo: data.Return})

@@ -138,6 +138,24 @@ func (s *Site) startCheckout(w http.ResponseWriter, r *http.Request) error {
 	if !s.ipLimit.Allow(clientIP(r)) {
 		return fail(magazine.Errorf(magazine.EINVALID, "Too many attempts from your network. Wait a few minutes, then try again."))
 	}
+	// Everything about the choice is checked before an account is made.
+	plan, err := s.store.Plan(ctx, planID)
+	if magazine.IsNotFound(err) || (err == nil && !plan.Active) {
+		return fail(magazine.FieldError("plan", "There is no such plan on offer; choose one below."))
+	} else if err != nil {
+		return err
+	}
+	if _, err := billing.PriceFor(plan, data.Interval); err != nil {
+		return fail(err)
+	}
+	var ship *magazine.Address
+	if plan.NeedsShipping() {
+		a := data.Address
+		if err := a.Normalize(); err != nil {
+			return fail(err)
+		}
+		ship = &a
+	}
 	rs, err := s.readerSession(r)
 	if err != nil {
 		return err
@@ -166,10 +184,6 @@ func (s *Site) startCheckout(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-	}
-	var ship *magazine.Address
-	if data.Address != (magazine.Address{}) {
-		ship = &data.Address
 	}
 	co, err := s.billing.StartCheckout(ctx, readerID, planID, data.Interval, ship)
 	if err != nil {

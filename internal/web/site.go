@@ -22,8 +22,8 @@ import (
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
-	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )

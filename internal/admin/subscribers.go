@@ -28,9 +28,8 @@ type subscriberRow struct {
 }
 
 func newSubscriberRow(s store.Subscriber) subscriberRow {
-	row := subscriberRow{ID: s.ID, Email: s.Email, PlanName: s.PlanName, Status: s.Status, PeriodEnd: s.CurrentPeriodEnd,
+	return subscriberRow{ID: s.ID, Email: s.Email, PlanName: s.PlanName, Status: s.Status, PeriodEnd: s.CurrentPeriodEnd,
 		CancelAtPeriodEnd: s.CancelAtPeriodEnd, Comp: s.Comp, Amount: subAmount(s.Subscription)}
-	return row
 }
 
 // subAmount is what a subscription costs, in words.
@@ -95,11 +94,7 @@ func truncate(s string, n int) string {
 }
 
 func (a *Admin) subscribersPage(w http.ResponseWriter, r *http.Request, me *store.Session) error {
-	p := a.newPage(me, "Subscribers")
-	if r.URL.Query().Get("done") == "comp" {
-		p.Notice = "The complimentary subscription was given."
-	}
-	return a.renderSubscribers(w, r, http.StatusOK, p)
+	return a.renderSubscribers(w, r, http.StatusOK, a.newPage(me, "Subscribers"))
 }
 
 func (a *Admin) renderSubscribers(w http.ResponseWriter, r *http.Request, status int, p page) error {

@@ -51,6 +51,7 @@ type subscriberData struct {
 	CanResume    bool
 	CanCancelNow bool
 	CanRefund    bool
+	RefundAmount string // what the refund returns: the first payment
 	// RefundNote says until when a refund is possible, or why not.
 	RefundNote string
 }
@@ -103,6 +104,9 @@ func (a *Admin) renderSubscriber(w http.ResponseWriter, r *http.Request, status 
 	payments, err := a.store.SubscriptionPayments(ctx, sub.ID)
 	if err != nil {
 		return err
+	}
+	if len(payments) > 0 {
+		d.RefundAmount = money(payments[0].Amount, payments[0].Currency)
 	}
 	for _, pay := range payments {
 		d.Payments = append(d.Payments, paymentRow{PaidAt: pay.PaidAt, Amount: money(pay.Amount, pay.Currency), Status: pay.Status,

@@ -42,7 +42,7 @@ func TestSubscriberPage(t *testing.T) {
 			`<a href="https://pay.example/receipts/2" rel="noopener noreferrer">Receipt</a>`,
 			"<strong>checkout_started</strong>", "· incomplete → active", "by provider:",
 			`action="/admin/subscribers/` + strconv.FormatInt(c.carol, 10) + `/refund"`,
-			"The money-back guarantee applies until May 1, 2026 09:00 UTC.",
+			"The money-back guarantee applies until May 1, 2026 09:00 UTC.", "Refund 14.00 USD and end the subscription now",
 			`action="/admin/subscribers/` + strconv.FormatInt(c.carol, 10) + `/cancel"`,
 		} {
 			if !strings.Contains(body, want) {

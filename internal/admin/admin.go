@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
@@ -48,6 +49,9 @@ type Config struct {
 	// HashParams are the argon2id parameters of new password hashes;
 	// auth.DefaultParams when zero.
 	HashParams auth.Params
+	// Billing runs comps, cancellations and refunds from the circulation
+	// pages; when nil those pages say billing is not configured.
+	Billing *billing.Service
 }
 
 // Admin serves /admin.
@@ -62,6 +66,7 @@ type Admin struct {
 	pages   map[string]*template.Template
 	cop     *http.CrossOriginProtection
 	mail    *mail.Templates
+	billing *billing.Service
 
 	// Sign-in attempts are limited per IP address and per account, known
 	// or not (the limit must not tell which addresses exist).
@@ -81,6 +86,7 @@ func New(cfg Config) (*Admin, error) {
 		common:  auth.NewCommonPasswords(),
 		pages:   map[string]*template.Template{},
 		cop:     http.NewCrossOriginProtection(),
+		billing: cfg.Billing,
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -110,6 +116,9 @@ func New(cfg Config) (*Admin, error) {
 			return nil, fmt.Errorf("parse admin template %s: %w", name, err)
 		}
 		a.pages[name] = t
+	}
+	if err := a.parseCirculationTemplates(); err != nil {
+		return nil, err
 	}
 	return a, nil
 }

@@ -55,6 +55,32 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// driver returns the two things a browser test does: step runs actions
+// (failing the test with the page's HTML when one does not complete in
+// 15 s), read reads a value from the page.
+func driver(t *testing.T, ctx context.Context) (step func(name string, actions ...chromedp.Action[chromedp.Void]), read func(a chromedp.Action[string]) string) {
+	step = func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("body")))
+			t.Fatalf("%s: %v\npage:\n%s", name, err, html)
+		}
+	}
+	read = func(a chromedp.Action[string]) string {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		v, err := chromedp.Run(sctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	return step, read
+}
+
 // TestBrowserSignInAndOut signs in through the real form with the keyboard,
 // sees the dashboard and signs out, in headless Chromium against the whole
 // server (CSP, security headers and all).
@@ -84,25 +110,7 @@ func TestBrowserSignInAndOut(t *testing.T) {
 		t.Fatalf("demo logins out of order: %+v", logins)
 	}
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("body")))
-			t.Fatalf("%s: %v\npage:\n%s", name, err, html)
-		}
-	}
-	read := func(a chromedp.Action[string]) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		v, err := chromedp.Run(sctx, a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	step, read := driver(t, ctx)
 
 	// The dashboard sends a visitor to the sign-in form.
 	step("open the admin", chromedp.Navigate(base+"/admin/"), chromedp.WaitVisible(chromedp.ID("email")))

@@ -25,6 +25,7 @@ func (a *Admin) routes() []route {
 		audit     = magazine.PermViewAudit
 		ownership = magazine.PermTransferOwnership
 	)
+	const circulation = magazine.PermManageBilling
 	return []route{
 		{"GET /admin/sign-in", open, a.signInPage},
 		{"POST /admin/sign-in", open, a.signIn},
@@ -49,6 +50,22 @@ func (a *Admin) routes() []route {
 		{"POST /admin/staff/{id}/deactivate", manage, a.deactivate},
 		{"POST /admin/staff/transfer-ownership", ownership, a.transferOwnership},
 		{"GET /admin/audit", audit, a.auditPage},
+
+		// Circulation: plans and subscribers, for admins (see circulation.go).
+		{"GET /admin/plans", circulation, a.plansPage},
+		{"GET /admin/plans/new", circulation, a.newPlanPage},
+		{"POST /admin/plans", circulation, a.createPlan},
+		{"GET /admin/plans/{id}", circulation, a.editPlanPage},
+		{"POST /admin/plans/{id}", circulation, a.updatePlan},
+		{"GET /admin/subscribers", circulation, a.subscribersPage},
+		{"GET /admin/subscribers.csv", circulation, a.subscribersCSV},
+		{"POST /admin/subscribers/comp", circulation, a.compByEmail},
+		{"GET /admin/subscribers/{id}", circulation, a.subscriberPage},
+		{"POST /admin/subscribers/{id}/comp", circulation, a.compSubscription},
+		{"POST /admin/subscribers/{id}/cancel", circulation, a.cancelSubscription},
+		{"POST /admin/subscribers/{id}/cancel-now", circulation, a.cancelSubscriptionNow},
+		{"POST /admin/subscribers/{id}/resume", circulation, a.resumeSubscription},
+		{"POST /admin/subscribers/{id}/refund", circulation, a.refundSubscription},
 	}
 }
 

@@ -89,11 +89,16 @@ func New(cfg Config) (http.Handler, error) {
 	site.Register(mux)
 	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
-	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL})
+	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}
 	adm.Register(mux)
+	if cfg.Billing != nil {
+		// The provider's server calls this: no session, no page cache, no
+		// cross-origin check; the signature on the body is the proof.
+		mux.Handle("POST /billing/webhooks/stripe", cfg.Billing.WebhookHandler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()

@@ -123,7 +123,8 @@ func New(cfg Config) (*Admin, error) {
 	return a, nil
 }
 
-var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error"}
+var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error",
+	"mailbox", "mailbox_message"}
 
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {

@@ -50,6 +50,8 @@ func (a *Admin) routes() []route {
 		{"POST /admin/staff/{id}/deactivate", manage, a.deactivate},
 		{"POST /admin/staff/transfer-ownership", ownership, a.transferOwnership},
 		{"GET /admin/audit", audit, a.auditPage},
+		{"GET /admin/mailbox", manage, a.mailbox},
+		{"GET /admin/mailbox/{id}", manage, a.mailboxMessage},
 
 		// Circulation: plans and subscribers, for admins (see circulation.go).
 		{"GET /admin/plans", circulation, a.plansPage},

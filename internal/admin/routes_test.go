@@ -55,7 +55,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"POST /admin/staff/{id}/deactivate": {"admin", "/admin/staff/" + id + "/deactivate", url.Values{}},
 		"POST /admin/staff/transfer-ownership": {"owner", "/admin/staff/transfer-ownership",
 			url.Values{"new_owner": {strconv.FormatInt(admin2.ID, 10)}, "password": {"wrong password"}}},
-		"GET /admin/audit": {"admin", "/admin/audit", nil},
+		"GET /admin/audit":        {"admin", "/admin/audit", nil},
+		"GET /admin/mailbox":      {"admin", "/admin/mailbox", nil},
+		"GET /admin/mailbox/{id}": {"admin", "/admin/mailbox/1", nil},
 
 		"GET /admin/plans":                        {"admin", "/admin/plans", nil},
 		"GET /admin/plans/new":                    {"admin", "/admin/plans/new", nil},

@@ -91,7 +91,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	queue, err := jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer})
+	queue, err := jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep})
 	if err != nil {
 		return err
 	}

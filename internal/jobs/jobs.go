@@ -55,6 +55,9 @@ type Config struct {
 	// Mail, if set, is run every MailPeriod and on DeliverMailNow to
 	// empty the outbox.
 	Mail *mail.Deliverer
+	// Sweep, if set, is run every SweepPeriod to renew or end
+	// subscriptions whose period is over (billing.Service.Sweep).
+	Sweep func(ctx context.Context) (int, error)
 }
 
 // Queue is a running River client. Close stops it.
@@ -143,6 +146,11 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 	}
+	if cfg.Sweep != nil {
+		if err := river.AddWorkerSafely(workers, &sweepWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	// River looks for available jobs this often when no notification
 	// arrives (always, on SQLite: see PollOnly).
 	poll := min(time.Second, cfg.Period/2)
@@ -162,6 +170,9 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	}
 	if cfg.Mail != nil {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, mailPeriodic())
+	}
+	if cfg.Sweep != nil {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, sweepPeriodic())
 	}
 	switch cfg.Store.Dialect() {
 	case "postgres":

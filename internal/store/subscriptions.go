@@ -378,3 +378,20 @@ func (b *BillingTx) AddEvent(ev SubEvent) error {
 	}
 	return nil
 }
+
+// DueSubscriptions returns up to limit subscriptions of the providers
+// that still grant access by their status but whose period ended by now.
+func (s *Store) DueSubscriptions(ctx context.Context, providers []string, now time.Time, limit int) ([]Subscription, error) {
+	if len(providers) == 0 {
+		return nil, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(providers)), ", ")
+	args := []any{}
+	for _, p := range providers {
+		args = append(args, p)
+	}
+	args = append(args, now.Unix(), limit)
+	return s.subscriptionList(ctx, "SELECT "+subCols+" FROM subscriptions WHERE provider IN ("+marks+`)
+		AND status IN ('trialing', 'active', 'past_due') AND current_period_end > 0 AND current_period_end <= ?
+		ORDER BY current_period_end LIMIT ?`, args...)
+}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
+	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -48,6 +50,9 @@ type Config struct {
 	// HashParams are the argon2id parameters of new password hashes;
 	// auth.DefaultParams when zero.
 	HashParams auth.Params
+	// Files keeps uploaded images (issue covers); without it the admin
+	// offers only images already uploaded.
+	Files media.Storage
 }
 
 // Admin serves /admin.
@@ -62,6 +67,7 @@ type Admin struct {
 	pages   map[string]*template.Template
 	cop     *http.CrossOriginProtection
 	mail    *mail.Templates
+	files   media.Storage
 
 	// Sign-in attempts are limited per IP address and per account, known
 	// or not (the limit must not tell which addresses exist).
@@ -81,6 +87,7 @@ func New(cfg Config) (*Admin, error) {
 		common:  auth.NewCommonPasswords(),
 		pages:   map[string]*template.Template{},
 		cop:     http.NewCrossOriginProtection(),
+		files:   cfg.Files,
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -104,7 +111,7 @@ func New(cfg Config) (*Admin, error) {
 	a.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.renderError(w, r, nil, http.StatusForbidden, "This form was sent from another site, so it was refused. Go back to the admin and try again there.")
 	}))
-	for _, name := range pageTemplates {
+	for _, name := range slices.Concat(pageTemplates, newsroomPages) {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse admin template %s: %w", name, err)
@@ -167,6 +174,13 @@ func (a *Admin) wrap(perm magazine.Permission, h handler) http.Handler {
 				return
 			}
 			me = &ses
+			if blocked, err := a.needsTOTP(r, ses); err != nil {
+				a.fail(w, r, me, err)
+				return
+			} else if blocked {
+				http.Redirect(w, r, "/admin/account?done=totp-required", http.StatusSeeOther)
+				return
+			}
 			if !ses.Staff.Can(perm) {
 				a.renderError(w, r, me, http.StatusForbidden, "Your role does not allow this page. Ask an admin if you need it.")
 				return

@@ -20,10 +20,11 @@ import (
 // (so it cannot be deleted), an author, a tag, an issue with the article
 // and an empty issue. The fields are admin paths and ids as text.
 type newsroomFixture struct {
-	sectionID, authorID  int64
-	issue, emptyIssue    string
-	section, author, tag string
-	article              string
+	sectionID, authorID   int64
+	issueID, emptyIssueID int64
+	issue, emptyIssue     string
+	section, author, tag  string
+	article               string
 }
 
 func (e *env) newsroom() newsroomFixture {
@@ -54,7 +55,7 @@ func (e *env) newsroom() newsroomFixture {
 		e.t.Fatal(err)
 	}
 	return newsroomFixture{
-		sectionID: sec.ID, authorID: au.ID,
+		sectionID: sec.ID, authorID: au.ID, issueID: issue.ID, emptyIssueID: empty.ID,
 		issue: issueURL(issue.ID), emptyIssue: issueURL(empty.ID),
 		section: "/admin/sections/" + strconv.FormatInt(sec.ID, 10),
 		author:  "/admin/authors/" + strconv.FormatInt(au.ID, 10),
@@ -258,3 +259,5 @@ func TestPublishIssue(t *testing.T) {
 		}
 	})
 }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

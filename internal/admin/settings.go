@@ -42,7 +42,13 @@ func (a *Admin) saveSettings(w http.ResponseWriter, r *http.Request, me *store.S
 	for _, k := range []string{"name", "tagline", "locale", "time_zone", "preview_paragraphs", "meter_articles", "require_admin_totp", "support_email"} {
 		p.Form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
+	wasRequired := pub.RequireAdminTOTP
 	err = readSettings(p.Form, &pub)
+	if err == nil && pub.RequireAdminTOTP && !wasRequired && !me.Staff.TOTPEnabled {
+		// Requiring it without having it would lock this admin out of
+		// the page at once.
+		err = magazine.FieldError("require_admin_totp", "Turn on two-step sign-in for your own account first (on Your account), then require it of every admin.")
+	}
 	if err == nil {
 		err = a.store.SavePublication(ctx, actor(me, r), pub)
 	}

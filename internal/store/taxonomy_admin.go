@@ -219,7 +219,7 @@ func (s *Store) RenameTag(ctx context.Context, actor Actor, id int64, name strin
 		}
 		_, err = s.exec(ctx, tx, "UPDATE tags SET slug = ?, name = ? WHERE id = ?", t.Slug, t.Name, id)
 		if isUniqueViolation(err) {
-			return magazine.FieldError("name", "Another tag is already called %q (slug %q). Merge this tag into it instead.", t.Name, t.Slug)
+			return magazine.FieldError("name", "Another tag already has the slug %q. Merge this tag into it instead.", t.Slug)
 		} else if err != nil {
 			return fmt.Errorf("rename tag %d: %w", id, err)
 		}

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,23 +95,19 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// moved returns ids with id moved one place up or down, and false when it
-// cannot move that way (it is first or last, or not in the list).
-func moved(ids []int64, id int64, direction string) ([]int64, bool) {
-	i := -1
-	for k, v := range ids {
-		if v == id {
-			i = k
-		}
-	}
+// moved returns ids with id moved one place up or down. One that cannot
+// move that way (it is first or last, or gone) is refused in words about
+// what, "article" or "section".
+func moved(ids []int64, id int64, direction, what string) ([]int64, error) {
+	i := slices.Index(ids, id)
 	j := i + 1
 	if direction == "up" {
 		j = i - 1
 	}
 	if i < 0 || j < 0 || j >= len(ids) || (direction != "up" && direction != "down") {
-		return ids, false
+		return ids, magazine.Errorf(magazine.EINVALID, "That %s cannot move further that way.", what)
 	}
-	out := append([]int64(nil), ids...)
+	out := slices.Clone(ids)
 	out[i], out[j] = out[j], out[i]
-	return out, true
+	return out, nil
 }

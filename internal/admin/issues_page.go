@@ -97,6 +97,16 @@ func (a *Admin) issueOf(r *http.Request) (magazine.Issue, error) {
 	return a.store.IssueByID(r.Context(), id)
 }
 
+// issueArticleOf reads the issue and the article id named by the path.
+func (a *Admin) issueArticleOf(r *http.Request) (magazine.Issue, int64, error) {
+	issue, err := a.issueOf(r)
+	if err != nil {
+		return issue, 0, err
+	}
+	articleID, err := pathID(r, "article")
+	return issue, articleID, err
+}
+
 // issueError shows err on the issue page, next to its field, or returns it
 // when it belongs to no form.
 func (a *Admin) issueError(w http.ResponseWriter, r *http.Request, me *store.Session, issue magazine.Issue, p page, err error) error {
@@ -148,11 +158,7 @@ func (a *Admin) addToIssue(w http.ResponseWriter, r *http.Request, me *store.Ses
 }
 
 func (a *Admin) removeFromIssue(w http.ResponseWriter, r *http.Request, me *store.Session) error {
-	issue, err := a.issueOf(r)
-	if err != nil {
-		return err
-	}
-	articleID, err := pathID(r, "article")
+	issue, articleID, err := a.issueArticleOf(r)
 	if err != nil {
 		return err
 	}
@@ -165,11 +171,7 @@ func (a *Admin) removeFromIssue(w http.ResponseWriter, r *http.Request, me *stor
 // moveInIssue is the Up and Down buttons: plain forms, so the contents can
 // be reordered with the keyboard and without JavaScript.
 func (a *Admin) moveInIssue(w http.ResponseWriter, r *http.Request, me *store.Session) error {
-	issue, err := a.issueOf(r)
-	if err != nil {
-		return err
-	}
-	articleID, err := pathID(r, "article")
+	issue, articleID, err := a.issueArticleOf(r)
 	if err != nil {
 		return err
 	}
@@ -181,11 +183,9 @@ func (a *Admin) moveInIssue(w http.ResponseWriter, r *http.Request, me *store.Se
 	for i, art := range contents {
 		ids[i] = art.ID
 	}
-	order, ok := moved(ids, articleID, r.PostFormValue("direction"))
-	if ok {
+	order, err := moved(ids, articleID, r.PostFormValue("direction"), "article")
+	if err == nil {
 		err = a.store.ReorderIssue(r.Context(), issue.ID, order)
-	} else {
-		err = magazine.Errorf(magazine.EINVALID, "That article cannot move further that way.")
 	}
 	if err != nil {
 		return a.issueError(w, r, me, issue, a.newPage(me, issue.Label()), err)

@@ -95,11 +95,9 @@ func (a *Admin) moveSection(w http.ResponseWriter, r *http.Request, me *store.Se
 	for i, s := range list {
 		ids[i] = s.ID
 	}
-	order, ok := moved(ids, id, r.PostFormValue("direction"))
-	if ok {
+	order, err := moved(ids, id, r.PostFormValue("direction"), "section")
+	if err == nil {
 		err = a.store.ReorderSections(r.Context(), order)
-	} else {
-		err = magazine.Errorf(magazine.EINVALID, "That section cannot move further that way.")
 	}
 	if err != nil {
 		return a.sectionRowError(w, r, me, id, err)

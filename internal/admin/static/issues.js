@@ -62,8 +62,9 @@
         say("The new order is saved.");
       })
       .catch(function () {
-        say("The new order could not be saved. Reload the page and try again.");
-        window.location.reload();
+        // The page no longer shows what the server holds; say so rather
+        // than reload, which would wipe the message.
+        say("The new order could not be saved. Reload the page to see the saved order, then try again.");
       });
   });
 

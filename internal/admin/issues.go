@@ -20,14 +20,8 @@ type issuesData struct {
 	List []store.IssueRow
 }
 
-var issuesNotices = map[string]string{
-	"created": "The issue was created. Add its articles on its page.",
-}
-
 func (a *Admin) issuesPage(w http.ResponseWriter, r *http.Request, me *store.Session) error {
-	p := a.newPage(me, "Issues")
-	p.Notice = issuesNotices[r.URL.Query().Get("done")]
-	return a.renderIssues(w, r, http.StatusOK, p, true)
+	return a.renderIssues(w, r, http.StatusOK, a.newPage(me, "Issues"), true)
 }
 
 // renderIssues shows the list of issues and the form to add one; suggest

@@ -148,14 +148,5 @@ func (a *Admin) sectionOf(r *http.Request) (magazine.Section, error) {
 	if err != nil {
 		return magazine.Section{}, err
 	}
-	list, err := a.store.Sections(r.Context())
-	if err != nil {
-		return magazine.Section{}, err
-	}
-	for _, s := range list {
-		if s.ID == id {
-			return s, nil
-		}
-	}
-	return magazine.Section{}, magazine.Errorf(magazine.ENOTFOUND, "There is no such section; it may have been deleted.")
+	return a.store.SectionByID(r.Context(), id)
 }

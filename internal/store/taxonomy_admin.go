@@ -97,6 +97,19 @@ func (s *Store) SectionsWithCounts(ctx context.Context) ([]SectionRow, error) {
 	return out, rows.Err()
 }
 
+// SectionByID returns one section.
+func (s *Store) SectionByID(ctx context.Context, id int64) (magazine.Section, error) {
+	var sec magazine.Section
+	err := s.queryRow(ctx, "SELECT id, slug, name, description, position FROM sections WHERE id = ?", id).
+		Scan(&sec.ID, &sec.Slug, &sec.Name, &sec.Description, &sec.Position)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sec, notFound("Section")
+	} else if err != nil {
+		return sec, fmt.Errorf("section %d: %w", id, err)
+	}
+	return sec, nil
+}
+
 // UpdateSection renames, re-slugs and describes a section; its place in
 // the order stays.
 func (s *Store) UpdateSection(ctx context.Context, id int64, sec magazine.Section) (magazine.Section, error) {

@@ -50,6 +50,12 @@ func TestManageSections(t *testing.T) {
 		if rows, _ := s.SectionsWithCounts(ctx); len(rows) != 2 {
 			t.Errorf("%d sections after deleting one of 3", len(rows))
 		}
+		if _, err := s.SectionByID(ctx, empty.ID); !magazine.IsNotFound(err) {
+			t.Errorf("deleted section by id: %v, want not found", err)
+		}
+		if got, err := s.SectionByID(ctx, f.culture.ID); err != nil || got.Name != "Culture" {
+			t.Errorf("SectionByID: %+v (%v)", got, err)
+		}
 	})
 }
 

@@ -178,7 +178,7 @@ func (a *Admin) wrap(perm magazine.Permission, h handler) http.Handler {
 				a.fail(w, r, me, err)
 				return
 			} else if blocked {
-				http.Redirect(w, r, "/admin/account?done=totp-required", http.StatusSeeOther)
+				http.Redirect(w, r, "/admin/account?done=needtotp", http.StatusSeeOther)
 				return
 			}
 			if !ses.Staff.Can(perm) {

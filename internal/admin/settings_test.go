@@ -107,14 +107,14 @@ func TestRequiredTOTPKeepsAdminsToTheirAccount(t *testing.T) {
 				form = settingsForm()
 			}
 			w := e.do(req.method, req.path, form, c)
-			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/admin/account?done=totp-required" {
+			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/admin/account?done=needtotp" {
 				t.Errorf("%s %s %s: status %d to %q; want a redirect to the account page", role, req.method, req.path, w.Code, w.Header().Get("Location"))
 			}
 		}
 		if p, _ := e.store.Publication(ctx); p.Name != pub.Name {
 			t.Fatalf("a blocked POST changed the settings")
 		}
-		w := e.do(http.MethodGet, "/admin/account?done=totp-required", nil, c)
+		w := e.do(http.MethodGet, "/admin/account?done=needtotp", nil, c)
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "This magazine requires two-step sign-in for admins") {
 			t.Errorf("%s account page: status %d without the explanation\n%s", role, w.Code, w.Body)
 		}

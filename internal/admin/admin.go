@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
+	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -52,6 +54,9 @@ type Config struct {
 	// Billing runs comps, cancellations and refunds from the circulation
 	// pages; when nil those pages say billing is not configured.
 	Billing *billing.Service
+	// Files keeps uploaded images (issue covers); without it the admin
+	// offers only images already uploaded.
+	Files media.Storage
 }
 
 // Admin serves /admin.
@@ -67,6 +72,7 @@ type Admin struct {
 	cop     *http.CrossOriginProtection
 	mail    *mail.Templates
 	billing *billing.Service
+	files   media.Storage
 
 	// Sign-in attempts are limited per IP address and per account, known
 	// or not (the limit must not tell which addresses exist).
@@ -87,6 +93,7 @@ func New(cfg Config) (*Admin, error) {
 		pages:   map[string]*template.Template{},
 		cop:     http.NewCrossOriginProtection(),
 		billing: cfg.Billing,
+		files:   cfg.Files,
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -110,7 +117,7 @@ func New(cfg Config) (*Admin, error) {
 	a.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.renderError(w, r, nil, http.StatusForbidden, "This form was sent from another site, so it was refused. Go back to the admin and try again there.")
 	}))
-	for _, name := range pageTemplates {
+	for _, name := range slices.Concat(pageTemplates, newsroomPages) {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse admin template %s: %w", name, err)
@@ -177,6 +184,13 @@ func (a *Admin) wrap(perm magazine.Permission, h handler) http.Handler {
 				return
 			}
 			me = &ses
+			if blocked, err := a.needsTOTP(r, ses); err != nil {
+				a.fail(w, r, me, err)
+				return
+			} else if blocked {
+				http.Redirect(w, r, "/admin/account?done=needtotp", http.StatusSeeOther)
+				return
+			}
 			if !ses.Staff.Can(perm) {
 				a.renderError(w, r, me, http.StatusForbidden, "Your role does not allow this page. Ask an admin if you need it.")
 				return

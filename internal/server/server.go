@@ -91,7 +91,7 @@ func New(cfg Config) (http.Handler, error) {
 	site.Register(mux)
 	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
-	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Now: cfg.Now})
+	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}

@@ -339,12 +339,12 @@ func (b *BillingTx) InsertSubscription(sub Subscription, ev SubEvent) (int64, er
 // set, adds ev to its history with the status it went from.
 func (b *BillingTx) SaveSubscription(sub Subscription, from magazine.SubStatus, ev SubEvent) error {
 	a := sub.Shipping
-	res, err := b.s.exec(b.ctx, b.tx, `UPDATE subscriptions SET status = ?, billing_interval = ?, currency = ?, amount = ?,
+	res, err := b.s.exec(b.ctx, b.tx, `UPDATE subscriptions SET plan_id = ?, status = ?, billing_interval = ?, currency = ?, amount = ?,
 		current_period_end = ?, cancel_at_period_end = ?, grace_until = ?, first_payment_at = ?, comp = ?, ended_at = ?,
 		provider_checkout_id = ?, provider_subscription_id = ?, provider_customer_id = ?, provider_at = ?,
 		ship_name = ?, ship_line1 = ?, ship_line2 = ?, ship_city = ?, ship_region = ?, ship_postal_code = ?, ship_country = ?,
 		updated_at = ? WHERE id = ?`,
-		string(sub.Status), sub.Interval, sub.Currency, sub.Amount, unixOrZero(sub.CurrentPeriodEnd), sub.CancelAtPeriodEnd,
+		sub.PlanID, string(sub.Status), sub.Interval, sub.Currency, sub.Amount, unixOrZero(sub.CurrentPeriodEnd), sub.CancelAtPeriodEnd,
 		unixOrZero(sub.GraceUntil), unixOrZero(sub.FirstPaymentAt), sub.Comp, unixOrZero(sub.EndedAt), sub.CheckoutID,
 		sub.ProviderSubscriptionID, sub.ProviderCustomerID, unixOrZero(sub.ProviderAt), a.Name, a.Line1, a.Line2, a.City,
 		a.Region, a.PostalCode, a.Country, b.s.Now().Unix(), sub.ID)

@@ -281,6 +281,14 @@ type Surface struct {
 	// its response may be shared. It must never say yes to a signed-in
 	// reader.
 	Anonymous func(r *http.Request) bool
+	// Audience, when set, replaces Anonymous: it names the group whose
+	// members all get the same page for a URL, and ok is false for a
+	// reader whose page is their own. The group "" is anonymous readers:
+	// their pages are cached here and by browsers and proxies. Any other
+	// group's pages (every subscriber's, say) are cached here only and
+	// stay "private, no-store" on the wire. It must never put a reader in
+	// a group whose pages would show them what is not theirs.
+	Audience func(r *http.Request) (group string, ok bool)
 	// LastModified returns the time of the latest content change.
 	LastModified func() time.Time
 }
@@ -289,12 +297,22 @@ type Surface struct {
 // that sets Cache-Control or a cookie is never cached.
 func (s *Surface) Page(h Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		anonymous := (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.Anonymous(r)
+		group, shareable := "", false
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if s.Audience != nil {
+				group, shareable = s.Audience(r)
+			} else {
+				shareable = s.Anonymous(r)
+			}
+		}
 		key := r.RequestURI // as sent: no allocation on the hot path
 		if key == "" {
 			key = r.URL.RequestURI()
 		}
-		if anonymous && s.Cache != nil {
+		if group != "" {
+			key = group + "\x00" + key
+		}
+		if shareable && s.Cache != nil {
 			if resp := s.Cache.get(key); resp != nil {
 				resp.Write(w, r)
 				return
@@ -316,8 +334,8 @@ func (s *Surface) Page(h Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		shared := anonymous && rec.status == http.StatusOK && rec.header.Get("Cache-Control") == "" && rec.header.Get("Set-Cookie") == ""
-		if shared {
+		shared := shareable && rec.status == http.StatusOK && rec.header.Get("Cache-Control") == "" && rec.header.Get("Set-Cookie") == ""
+		if shared && group == "" {
 			rec.header["Cache-Control"] = publicCacheValue
 		} else if rec.header.Get("Cache-Control") == "" {
 			rec.header["Cache-Control"] = noStoreValue

@@ -450,3 +450,41 @@ func TestChangePlan(t *testing.T) {
 		t.Error("the subscriber lost access when changing plan")
 	}
 }
+
+// Subscribers all get the same page for a URL, so it is rendered once and
+// kept in the process; on the wire it stays private, and it shows nothing
+// of one subscriber to another.
+func TestSubscriberPagesShared(t *testing.T) {
+	t.Parallel()
+	e := newReaderEnv(t, storetest.SQLite(t))
+	ann, bob := e.browser(t), e.browser(t)
+	e.subscribe(t, ann, "ann@example.com")
+	e.subscribe(t, bob, "bob@example.com")
+	path := "/articles/" + e.gated.Slug
+	a, b := ann.get(path), bob.get(path)
+	if a.header.Get("ETag") == "" || a.header.Get("ETag") != b.header.Get("ETag") || a.body != b.body {
+		t.Error("two subscribers got different pages for the same article")
+	}
+	for _, r := range []response{a, b} {
+		if cc := r.header.Get("Cache-Control"); cc != "private, no-store" {
+			t.Errorf("a subscriber's page has Cache-Control %q", cc)
+		}
+		lacks(t, r, "ann@example.com", "bob@example.com")
+		contains(t, r, gatedPhrase, "Your account")
+	}
+	if anon := e.browser(t).get(path); anon.header.Get("ETag") == a.header.Get("ETag") || strings.Contains(anon.body, gatedPhrase) {
+		t.Error("an anonymous reader got the subscribers' page")
+	}
+	// Bob's refund takes his access away at once, cache or not.
+	r := bob.get("/account")
+	subID := regexpFind(r.body, `/account/subscriptions/(\d+)/refund`)
+	if r = bob.post("/account/subscriptions/"+subID+"/refund", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("refund: %d", r.status)
+	}
+	if r = bob.get(path); strings.Contains(r.body, gatedPhrase) {
+		t.Error("the refunded reader still gets the subscribers' page")
+	}
+	if r = ann.get(path); !strings.Contains(r.body, gatedPhrase) {
+		t.Error("another subscriber lost the page")
+	}
+}

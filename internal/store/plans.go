@@ -41,6 +41,7 @@ func joinEntitlements(es []magazine.Entitlement) string {
 
 // CreatePlan validates p and adds it; p.ID and p.Slug are set.
 func (s *Store) CreatePlan(ctx context.Context, p *magazine.Plan) error {
+	defer s.readersChanged()
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -64,6 +65,7 @@ func (s *Store) CreatePlan(ctx context.Context, p *magazine.Plan) error {
 // UpdatePlan validates p and saves it. Existing subscriptions keep the
 // price they signed up at; entitlements apply to everyone on the plan.
 func (s *Store) UpdatePlan(ctx context.Context, p *magazine.Plan) error {
+	defer s.readersChanged()
 	if err := p.Validate(); err != nil {
 		return err
 	}

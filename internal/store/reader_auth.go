@@ -111,6 +111,7 @@ func (l ReaderLink) Usable(now time.Time) error {
 // the account to the new address. The first link a reader opens proves
 // the address: the unverified sessions made at checkout end then.
 func (s *Store) UseReaderLink(ctx context.Context, hash string, ns NewReaderSession) (Reader, ReaderLink, error) {
+	defer s.readersChanged()
 	var r Reader
 	var l ReaderLink
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
@@ -235,6 +236,7 @@ func (s *Store) ReaderSessionByHash(ctx context.Context, hash string) (ReaderSes
 
 // DeleteReaderSession ends one session (signing out).
 func (s *Store) DeleteReaderSession(ctx context.Context, hash string) error {
+	defer s.readersChanged()
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, "DELETE FROM reader_sessions WHERE id_hash = ?", hash)
 		return err
@@ -244,6 +246,7 @@ func (s *Store) DeleteReaderSession(ctx context.Context, hash string) error {
 // DeleteReaderSessions ends every session of a reader (signing out
 // everywhere) and returns how many there were.
 func (s *Store) DeleteReaderSessions(ctx context.Context, readerID int64) (int, error) {
+	defer s.readersChanged()
 	var n int64
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, "DELETE FROM reader_sessions WHERE reader_id = ?", readerID)

@@ -208,6 +208,7 @@ func (s *Store) ExportReader(ctx context.Context, readerID int64) (ReaderExport,
 // wiped, sessions, links and the meter go. A subscription that still
 // grants access must be canceled first.
 func (s *Store) DeleteReader(ctx context.Context, readerID int64) error {
+	defer s.readersChanged()
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
 		var live int

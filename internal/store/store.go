@@ -45,6 +45,9 @@ type Store struct {
 	stmts  sync.Map // query -> *sql.Stmt, see read.go
 	images sync.Map // media key -> ImageSources
 	nstmts atomic.Int32
+
+	readerGen atomic.Int64 // bumped by writes to readers' sessions and subscriptions
+	access    accessCache  // see reader_access.go
 }
 
 // Options configure Open.

@@ -223,6 +223,7 @@ type BillingTx struct {
 
 // Billing runs fn in one write transaction.
 func (s *Store) Billing(ctx context.Context, fn func(btx *BillingTx) error) error {
+	defer s.readersChanged()
 	return s.withTx(ctx, func(tx *sql.Tx) error { return fn(&BillingTx{s: s, tx: tx, ctx: ctx}) })
 }
 
@@ -231,6 +232,7 @@ func (s *Store) Billing(ctx context.Context, fn func(btx *BillingTx) error) erro
 // false and fn does not run. When fn fails nothing is recorded, so the
 // provider's retry applies it.
 func (s *Store) ApplyWebhook(ctx context.Context, provider, eventID, typ string, fn func(btx *BillingTx) error) (applied bool, err error) {
+	defer s.readersChanged()
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `INSERT INTO webhook_events (provider, event_id, type, received_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (provider, event_id) DO NOTHING`, provider, eventID, typ, s.Now().Unix())

@@ -20,20 +20,30 @@ const readerSessionTTL = 30 * 24 * time.Hour
 // LinkTTL is how long a sign-in link works.
 const LinkTTL = 15 * time.Minute
 
-// readerSession returns the signed-in reader's session, or nil. A request
-// without the cookie costs no database round trip.
-func (s *Site) readerSession(r *http.Request) (*store.ReaderSession, error) {
+// readerAccess returns the signed-in reader's session and entitlements,
+// or nil. A request without the cookie costs no database round trip, and
+// one with it usually none either (the store caches them briefly).
+func (s *Site) readerAccess(r *http.Request) (*store.ReaderAccess, error) {
 	id := s.cookies.Read(r)
 	if id == "" {
 		return nil, nil
 	}
-	rs, err := s.store.ReaderSessionByHash(r.Context(), auth.HashSessionID(id))
+	a, err := s.store.ReaderAccessByHash(r.Context(), auth.HashSessionID(id), s.now())
 	if magazine.IsNotFound(err) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	return &rs, nil
+	return &a, nil
+}
+
+// readerSession returns the signed-in reader's session, or nil.
+func (s *Site) readerSession(r *http.Request) (*store.ReaderSession, error) {
+	a, err := s.readerAccess(r)
+	if a == nil || err != nil {
+		return nil, err
+	}
+	return &a.Session, nil
 }
 
 // staffViewer reports whether the request carries a staff session that
@@ -47,22 +57,55 @@ func (s *Site) staffViewer(r *http.Request) bool {
 	return err == nil && ses.Stage == store.StageFull
 }
 
+// audience says with whom a page may be shared (see httpx.Surface):
+// anonymous readers all see one page; subscribers (who may read every
+// article) all see another, kept in this process only; anyone else —
+// staff, a registered reader on the meter — gets their own.
+func (s *Site) audience(r *http.Request) (string, bool) {
+	if len(r.Header["Cookie"]) == 0 {
+		return "", true // the anonymous page, at no cost
+	}
+	// Either name of either cookie counts, whichever this site sets.
+	for _, name := range []string{auth.CookieName, auth.SecureCookieName} {
+		if _, err := r.Cookie(name); err == nil {
+			return "", false
+		}
+	}
+	reader := false
+	for _, name := range []string{auth.ReaderCookieName, auth.SecureReaderCookieName} {
+		if _, err := r.Cookie(name); err == nil {
+			reader = true
+		}
+	}
+	if !reader {
+		return "", true // cookies, but none of ours
+	}
+	// A session cookie that names no live session is answered, but not
+	// from or into any cache: the shared page never goes to a request
+	// that says it is signed in.
+	a, err := s.readerAccess(r)
+	if err != nil || a == nil {
+		return "", false
+	}
+	if a.Entitlements[magazine.EntSubscriberContent] {
+		return "subscriber", true
+	}
+	return "", false
+}
+
 // viewer is who is reading, as the paywall sees them, and their session
 // if they are a signed-in reader.
 func (s *Site) viewer(r *http.Request, articleID int64) (magazine.Viewer, *store.ReaderSession, error) {
 	if s.staffViewer(r) {
 		return magazine.Viewer{Staff: true}, nil, nil
 	}
-	rs, err := s.readerSession(r)
-	if err != nil || rs == nil {
+	a, err := s.readerAccess(r)
+	if err != nil || a == nil {
 		return magazine.Viewer{}, nil, err
 	}
 	ctx := r.Context()
-	now := s.now()
-	v := magazine.Viewer{Registered: true}
-	if v.Entitlements, err = s.store.ReaderEntitlements(ctx, rs.Reader.ID, now); err != nil {
-		return v, rs, err
-	}
+	rs := &a.Session
+	v := magazine.Viewer{Registered: true, Entitlements: a.Entitlements}
 	if articleID == 0 || v.Has(magazine.EntSubscriberContent) {
 		return v, rs, nil
 	}
@@ -71,7 +114,7 @@ func (s *Site) viewer(r *http.Request, articleID int64) (magazine.Viewer, *store
 		return v, rs, err
 	}
 	if pub.MeterArticles > 0 {
-		opened, this, err := s.store.Meter(ctx, rs.Reader.ID, articleID, now)
+		opened, this, err := s.store.Meter(ctx, rs.Reader.ID, articleID, s.now())
 		if err != nil {
 			return v, rs, err
 		}

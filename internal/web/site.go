@@ -118,6 +118,7 @@ func New(cfg Config) (*Site, error) {
 		Error:     s.renderError,
 		Cache:     cfg.Cache,
 		Anonymous: anonymous,
+		Audience:  s.audience,
 		LastModified: func() time.Time {
 			return time.Unix(0, cfg.Store.Version())
 		},

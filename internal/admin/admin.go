@@ -22,6 +22,7 @@ import (
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
+	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -48,6 +49,16 @@ type Config struct {
 	// HashParams are the argon2id parameters of new password hashes;
 	// auth.DefaultParams when zero.
 	HashParams auth.Params
+	// Media stores images uploaded in the editor; without it uploads are
+	// refused with a message.
+	Media media.Storage
+	// Schedule, if set, asks for a publishing run at t (jobs.Queue.PublishAt)
+	// when an article is scheduled; without it the periodic job publishes
+	// it within its period.
+	Schedule func(ctx context.Context, t time.Time) error
+	// PreviewPage, if set, renders an unsaved article as the public site
+	// would for viewer v (web.Site.Preview).
+	PreviewPage func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
 }
 
 // Admin serves /admin.
@@ -62,6 +73,10 @@ type Admin struct {
 	pages   map[string]*template.Template
 	cop     *http.CrossOriginProtection
 	mail    *mail.Templates
+
+	media         media.Storage
+	schedule      func(ctx context.Context, t time.Time) error
+	publicPreview func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
 
 	// Sign-in attempts are limited per IP address and per account, known
 	// or not (the limit must not tell which addresses exist).
@@ -81,6 +96,10 @@ func New(cfg Config) (*Admin, error) {
 		common:  auth.NewCommonPasswords(),
 		pages:   map[string]*template.Template{},
 		cop:     http.NewCrossOriginProtection(),
+
+		media:         cfg.Media,
+		schedule:      cfg.Schedule,
+		publicPreview: cfg.PreviewPage,
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -114,7 +133,8 @@ func New(cfg Config) (*Admin, error) {
 	return a, nil
 }
 
-var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error"}
+var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error",
+	"articles", "editor", "revisions", "revisions_diff", "editor_preview"}
 
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {

@@ -24,6 +24,7 @@ func (a *Admin) routes() []route {
 		manage    = magazine.PermManageStaff
 		audit     = magazine.PermViewAudit
 		ownership = magazine.PermTransferOwnership
+		write     = magazine.PermWriteOwn
 	)
 	return []route{
 		{"GET /admin/sign-in", open, a.signInPage},
@@ -49,6 +50,22 @@ func (a *Admin) routes() []route {
 		{"POST /admin/staff/{id}/deactivate", manage, a.deactivate},
 		{"POST /admin/staff/transfer-ownership", ownership, a.transferOwnership},
 		{"GET /admin/audit", audit, a.auditPage},
+
+		// Articles: the list, the editor and revisions. write_own opens the
+		// editor; which articles one may edit or publish is checked per
+		// article (editor_access.go).
+		{"GET /admin/articles", staff, a.articles},
+		{"GET /admin/articles/new", write, a.newArticlePage},
+		{"POST /admin/articles", write, a.createArticle},
+		{"GET /admin/articles/{id}", write, a.editArticlePage},
+		{"POST /admin/articles/{id}", write, a.updateArticle},
+		{"POST /admin/articles/autosave", write, a.autosave},
+		{"POST /admin/articles/preview", write, a.previewBody},
+		{"POST /admin/articles/preview/page", write, a.previewPage},
+		{"POST /admin/articles/upload", write, a.upload},
+		{"GET /admin/articles/{id}/revisions", write, a.revisions},
+		{"GET /admin/articles/{id}/revisions/diff", write, a.revisionDiff},
+		{"POST /admin/articles/{id}/revisions/{n}/restore", write, a.restoreRevision},
 	}
 }
 

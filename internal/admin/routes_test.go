@@ -19,6 +19,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 	target := e.addStaff("target@example.com", magazine.RoleContributor, testPassword)
 	admin2 := e.addStaff("admin2@example.com", magazine.RoleAdmin, testPassword)
 	id := strconv.FormatInt(target.ID, 10)
+	art := strconv.FormatInt(e.article(magazine.StatusDraft).ID, 10) // started by nobody: only editors and up may edit it
 
 	const (
 		anyone = "anyone" // open, also to visitors who are not signed in
@@ -52,6 +53,19 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"POST /admin/staff/transfer-ownership": {"owner", "/admin/staff/transfer-ownership",
 			url.Values{"new_owner": {strconv.FormatInt(admin2.ID, 10)}, "password": {"wrong password"}}},
 		"GET /admin/audit": {"admin", "/admin/audit", nil},
+
+		"GET /admin/articles":                             {staff, "/admin/articles?status=draft&q=x", nil},
+		"GET /admin/articles/new":                         {"contributor", "/admin/articles/new", nil},
+		"POST /admin/articles":                            {"contributor", "/admin/articles", url.Values{"headline": {""}}},
+		"GET /admin/articles/{id}":                        {"editor", "/admin/articles/" + art, nil},
+		"POST /admin/articles/{id}":                       {"editor", "/admin/articles/" + art, url.Values{"headline": {""}}},
+		"POST /admin/articles/autosave":                   {"contributor", "/admin/articles/autosave", url.Values{"headline": {""}}},
+		"POST /admin/articles/preview":                    {"contributor", "/admin/articles/preview", url.Values{"body": {"Hello"}}},
+		"POST /admin/articles/preview/page":               {"contributor", "/admin/articles/preview/page", url.Values{"headline": {"H"}}},
+		"POST /admin/articles/upload":                     {"contributor", "/admin/articles/upload", url.Values{}},
+		"GET /admin/articles/{id}/revisions":              {"editor", "/admin/articles/" + art + "/revisions", nil},
+		"GET /admin/articles/{id}/revisions/diff":         {"editor", "/admin/articles/" + art + "/revisions/diff", nil},
+		"POST /admin/articles/{id}/revisions/{n}/restore": {"editor", "/admin/articles/" + art + "/revisions/1/restore", url.Values{}},
 	}
 
 	rank := map[string]int{"anonymous": -1}

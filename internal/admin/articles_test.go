@@ -103,7 +103,7 @@ func (n *newsroom) form(headline string) url.Values {
 	return url.Values{
 		"headline": {headline}, "dek": {"A dek"}, "section": {strconv.FormatInt(n.section.ID, 10)},
 		"author": {strconv.FormatInt(n.bo.ID, 10), strconv.FormatInt(n.ada.ID, 10), ""},
-		"tags": {"Boats, Weather"}, "visibility": {"public"}, "body": {"First paragraph.\n\nSecond paragraph."},
+		"tags":   {"Boats, Weather"}, "visibility": {"public"}, "body": {"First paragraph.\n\nSecond paragraph."},
 		"action": {"save"},
 	}
 }

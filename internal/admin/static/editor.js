@@ -39,7 +39,7 @@
   // Live preview: the server renders the Markdown exactly as it will
   // render it when the article is saved.
   var refreshPreview = debounce(function () {
-    var data = new FormData();
+    var data = new URLSearchParams();
     data.append("body", body.value);
     fetch("/admin/articles/preview", { method: "POST", body: data, credentials: "same-origin" })
       .then(function (res) {
@@ -72,6 +72,11 @@
   function dropCopy() { try { localStorage.removeItem(storageKey()); } catch (e) {} }
 
   function offerCopy() {
+    // Arriving from a successful save of a new article: its copy, kept
+    // under "new", has done its job.
+    if (/[?&]done=/.test(location.search) && /\/admin\/articles\/new$/.test(document.referrer)) {
+      try { localStorage.removeItem("masthead-editor:new"); } catch (e) {}
+    }
     var saved;
     try { saved = JSON.parse(localStorage.getItem(storageKey()) || "null"); } catch (e) { saved = null; }
     if (!saved || !saved.fields) return;

@@ -172,6 +172,19 @@ func TestBrowserWriteScheduleEditRestore(t *testing.T) {
 		t.Errorf("the preview's caption reads %q", cap)
 	}
 
+	// Dropping an image on the body readies it for upload and asks for
+	// its description.
+	step("drop an image on the body", chromedp.Evaluate[chromedp.Void](`(() => {
+		const c = document.createElement("canvas"); c.width = 40; c.height = 30;
+		const dt = new DataTransfer();
+		dt.items.add(new File([Uint8Array.from(atob(c.toDataURL("image/png").split(",")[1]), ch => ch.charCodeAt(0))], "dropped.png", {type: "image/png"}));
+		document.getElementById("body").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`))
+	if got := read(chromedp.Evaluate[string](`document.getElementById("file").files[0].name + " " + document.activeElement.id`)); got != "dropped.png alt" {
+		t.Errorf("after a drop: file and focus %q, want dropped.png in the file field and the alt text focused", got)
+	}
+	step("forget the dropped image", chromedp.Evaluate[chromedp.Void](`document.getElementById("file").value = ""`))
+
 	// Schedule it an hour ahead, in the publication's zone (UTC here).
 	at := clk.Now().Add(time.Hour)
 	step("schedule",

@@ -154,6 +154,14 @@ func TestUploadWithoutJavaScript(t *testing.T) {
 	if w.Code != http.StatusBadRequest || !strings.Contains(body, `id="file-error" role="alert">Only JPEG`) || !strings.Contains(body, `value="A gull"`) {
 		t.Errorf("non-image without script: %d\n%s", w.Code, body)
 	}
+	// An image past the limit: 413, the message by the file field, the
+	// text kept.
+	w = n.upload("/admin/articles", f, make([]byte, media.MaxImageBytes+1), author)
+	body = w.Body.String()
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(body, `id="file-error" role="alert">That image is larger than 20 MB.`) ||
+		!strings.Contains(body, "Second paragraph.</textarea>") {
+		t.Errorf("oversized image without script: %d\n%s", w.Code, body)
+	}
 	// Insert a marker without script: added at the end.
 	f.Set("action", "insert_paywall")
 	if body := n.do(http.MethodPost, "/admin/articles", f, author).Body.String(); !strings.Contains(body, "Second paragraph.\n\n::paywall\n</textarea>") {

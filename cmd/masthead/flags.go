@@ -53,6 +53,13 @@ func (fs *flagSet) str(p *string, name, def, usage string) {
 	fs.StringVar(p, name, def, usage)
 }
 
+// secret is a string flag whose environment value is never shown as the
+// default in --help, which would print it.
+func (fs *flagSet) secret(p *string, name, usage string) {
+	fs.Func(name, usage, func(v string) error { *p = v; return nil })
+	*p = fs.getenv(envName(name))
+}
+
 func (fs *flagSet) boolean(p *bool, name string, usage string) {
 	def := false
 	switch strings.ToLower(fs.getenv(envName(name))) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/admin"
+	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
 	"github.com/masthead-press/masthead/internal/jobs"
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -31,6 +32,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var demoMode bool
 	var cacheMB int
 	var pprofAddr, smtpURL, mailFrom string
+	var stripeCfg billing.StripeConfig
 	fs.common(&c)
 	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.str(&baseURL, "base-url", "", "the public URL of the site, for canonical links (default: http://ADDR)")
@@ -40,6 +42,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fs.str(&smtpURL, "smtp-url", "", "send e-mail through this server: smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://... (TLS); without it mail stays in the local mailbox and is logged")
 	fs.str(&mailFrom, "mail-from", "", "the sender address of the magazine's e-mail (default: no-reply@ the base URL's host)")
+	fs.secret(&stripeCfg.SecretKey, "stripe-secret-key", "take payments with Stripe using this secret API key (prefer the environment variable: flags show in ps); without it billing runs in TEST MODE")
+	fs.secret(&stripeCfg.WebhookSecret, "stripe-webhook-secret", "the signing secret (whsec_...) of the Stripe webhook endpoint BASE-URL/billing/webhooks/stripe")
+	fs.str(&stripeCfg.APIURL, "stripe-api-url", "", "talk to this Stripe API instead of Stripe's, e.g. a stripe-mock at http://127.0.0.1:12111")
 	fs.str(&pprofAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060; keep it private")
 	if err := fs.parse(args); err != nil {
 		return ignoreHelp(err)
@@ -68,7 +73,17 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if cacheMB <= 0 {
 		cacheBytes = -1
 	}
-	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: strings.TrimRight(baseURL, "/"), CacheBytes: cacheBytes})
+	baseURL = strings.TrimRight(baseURL, "/")
+	tmpl, err := mail.LoadTemplates()
+	if err != nil {
+		return err
+	}
+	bill, err := billingService(ctx, st, tmpl, log, baseURL, stripeCfg)
+	if err != nil {
+		return err
+	}
+	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
+		Billing: bill, Mail: tmpl, LogLinks: smtpURL == ""})
 	if err != nil {
 		return err
 	}
@@ -88,6 +103,30 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	return server.Serve(ctx, addr, h, log, func(a net.Addr) {
 		fmt.Fprintf(stdout, "Masthead is serving %s on %s (%s database)\nOpen %s/\n", dbName(c), a, st.Dialect(), strings.TrimRight(baseURL, "/"))
 	})
+}
+
+// billingService runs subscriptions through Stripe when it has a secret
+// key, else in TEST MODE, where no money moves.
+func billingService(ctx context.Context, st *store.Store, tmpl *mail.Templates, log *slog.Logger, baseURL string, sc billing.StripeConfig) (*billing.Service, error) {
+	pub, err := st.Publication(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prefix, err := st.InstallID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := billing.Options{Publication: pub.Name, BaseURL: baseURL, Logger: log, KeyPrefix: prefix}
+	if sc.SecretKey == "" && sc.WebhookSecret == "" {
+		log.Warn("billing is in TEST MODE: no real payments are taken (set MASTHEAD_STRIPE_SECRET_KEY and MASTHEAD_STRIPE_WEBHOOK_SECRET to use Stripe)")
+		return billing.New(st, billing.NewTestMode(), tmpl, opts), nil
+	}
+	p, err := billing.NewStripe(sc)
+	if err != nil {
+		return nil, usageError(err.Error())
+	}
+	log.Info("billing through Stripe", "test_mode", p.TestMode(), "webhook", baseURL+"/billing/webhooks/stripe")
+	return billing.New(st, p, tmpl, opts), nil
 }
 
 func ignoreHelp(err error) error {
@@ -127,6 +166,11 @@ func openAll(ctx context.Context, c common, migrate bool) (*store.Store, media.S
 
 // seedDemo fills an empty database; a database with content is left alone.
 func seedDemo(ctx context.Context, st *store.Store, files media.Storage, opts demo.Options, stdout io.Writer) error {
+	if added, err := demo.SeedPlans(ctx, st); err != nil {
+		return fmt.Errorf("seed the demo plans: %w", err)
+	} else if added > 0 {
+		fmt.Fprintf(stdout, "Added %d demo plans (Digital, Print + Digital); checkout is in TEST MODE: pay with card 4242 4242 4242 4242.\n", added)
+	}
 	if err := seedDemoStaff(ctx, st, stdout); err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
@@ -49,6 +50,9 @@ type Config struct {
 	// HashParams are the argon2id parameters of new password hashes;
 	// auth.DefaultParams when zero.
 	HashParams auth.Params
+	// Billing runs comps, cancellations and refunds from the circulation
+	// pages; when nil those pages say billing is not configured.
+	Billing *billing.Service
 	// Media stores images uploaded in the editor; without it uploads are
 	// refused with a message.
 	Media media.Storage
@@ -73,6 +77,7 @@ type Admin struct {
 	pages   map[string]*template.Template
 	cop     *http.CrossOriginProtection
 	mail    *mail.Templates
+	billing *billing.Service
 
 	media         media.Storage
 	schedule      func(ctx context.Context, t time.Time) error
@@ -96,6 +101,7 @@ func New(cfg Config) (*Admin, error) {
 		common:  auth.NewCommonPasswords(),
 		pages:   map[string]*template.Template{},
 		cop:     http.NewCrossOriginProtection(),
+		billing: cfg.Billing,
 
 		media:         cfg.Media,
 		schedule:      cfg.Schedule,
@@ -130,10 +136,14 @@ func New(cfg Config) (*Admin, error) {
 		}
 		a.pages[name] = t
 	}
+	if err := a.parseCirculationTemplates(); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
 var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error",
+	"mailbox", "mailbox_message",
 	"articles", "editor", "revisions", "revisions_diff", "editor_preview"}
 
 var funcs = template.FuncMap{

@@ -5,54 +5,25 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/masthead-press/masthead/internal/admin"
+	"github.com/masthead-press/masthead/internal/browsertest"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/storetest"
 )
 
-const chromiumPath = "/usr/bin/chromium"
+// browser starts a headless Chromium for the test (see browsertest).
+func browser(t *testing.T) context.Context { return browsertest.Start(t) }
 
-// browser starts a headless Chromium for the test. Without Chromium the
-// test is skipped, except under CI, where it must run.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but %s is missing: the browser tests must run (.ci/run installs it with apt-get install -y chromium)", chromiumPath)
-		}
-		t.Skipf("%s is missing; install it (apt-get install -y chromium) to run the browser tests", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		// Without these Chromium tries to reach outside hosts.
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	// The first action starts the browser; it must not run under the
-	// test's timeout, which would stop the browser with it.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
+// driver returns the step and read helpers of browsertest.
+func driver(t *testing.T, ctx context.Context) (step func(name string, actions ...chromedp.Action[chromedp.Void]), read func(a chromedp.Action[string]) string) {
+	return browsertest.Driver(t, ctx)
 }
 
 // TestBrowserSignInAndOut signs in through the real form with the keyboard,
@@ -84,25 +55,7 @@ func TestBrowserSignInAndOut(t *testing.T) {
 		t.Fatalf("demo logins out of order: %+v", logins)
 	}
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("body")))
-			t.Fatalf("%s: %v\npage:\n%s", name, err, html)
-		}
-	}
-	read := func(a chromedp.Action[string]) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		v, err := chromedp.Run(sctx, a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	step, read := driver(t, ctx)
 
 	// The dashboard sends a visitor to the sign-in form.
 	step("open the admin", chromedp.Navigate(base+"/admin/"), chromedp.WaitVisible(chromedp.ID("email")))

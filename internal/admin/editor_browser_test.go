@@ -117,25 +117,7 @@ func TestBrowserWriteScheduleEditRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("body")))
-			t.Fatalf("%s: %v\npage:\n%s", name, err, html)
-		}
-	}
-	read := func(a chromedp.Action[string]) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		v, err := chromedp.Run(sctx, a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	step, read := driver(t, ctx)
 
 	step("sign in",
 		chromedp.Navigate(base+"/admin/sign-in"),

@@ -26,6 +26,7 @@ func (a *Admin) routes() []route {
 		ownership = magazine.PermTransferOwnership
 		write     = magazine.PermWriteOwn
 	)
+	const circulation = magazine.PermManageBilling
 	return []route{
 		{"GET /admin/sign-in", open, a.signInPage},
 		{"POST /admin/sign-in", open, a.signIn},
@@ -50,6 +51,24 @@ func (a *Admin) routes() []route {
 		{"POST /admin/staff/{id}/deactivate", manage, a.deactivate},
 		{"POST /admin/staff/transfer-ownership", ownership, a.transferOwnership},
 		{"GET /admin/audit", audit, a.auditPage},
+		{"GET /admin/mailbox", manage, a.mailbox},
+		{"GET /admin/mailbox/{id}", manage, a.mailboxMessage},
+
+		// Circulation: plans and subscribers, for admins (see circulation.go).
+		{"GET /admin/plans", circulation, a.plansPage},
+		{"GET /admin/plans/new", circulation, a.newPlanPage},
+		{"POST /admin/plans", circulation, a.createPlan},
+		{"GET /admin/plans/{id}", circulation, a.editPlanPage},
+		{"POST /admin/plans/{id}", circulation, a.updatePlan},
+		{"GET /admin/subscribers", circulation, a.subscribersPage},
+		{"GET /admin/subscribers.csv", circulation, a.subscribersCSV},
+		{"POST /admin/subscribers/comp", circulation, a.compByEmail},
+		{"GET /admin/subscribers/{id}", circulation, a.subscriberPage},
+		{"POST /admin/subscribers/{id}/comp", circulation, a.compSubscription},
+		{"POST /admin/subscribers/{id}/cancel", circulation, a.cancelSubscription},
+		{"POST /admin/subscribers/{id}/cancel-now", circulation, a.cancelSubscriptionNow},
+		{"POST /admin/subscribers/{id}/resume", circulation, a.resumeSubscription},
+		{"POST /admin/subscribers/{id}/refund", circulation, a.refundSubscription},
 
 		// Articles: the list, the editor and revisions. write_own opens the
 		// editor; which articles one may edit or publish is checked per

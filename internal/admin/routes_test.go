@@ -20,6 +20,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 	admin2 := e.addStaff("admin2@example.com", magazine.RoleAdmin, testPassword)
 	id := strconv.FormatInt(target.ID, 10)
 	art := strconv.FormatInt(e.article(magazine.StatusDraft).ID, 10) // started by nobody: only editors and up may edit it
+	e.withBilling()
+	plan := strconv.FormatInt(e.addPlan("Digital", 800, 8000, magazine.EntSubscriberContent).ID, 10)
+	sub := strconv.FormatInt(e.subscribe("reader@example.com", e.addPlan("Print", 1400, 0, magazine.EntPrintEdition), &magazine.Address{
+		Name: "Ada Reader", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}), 10)
 
 	const (
 		anyone = "anyone" // open, also to visitors who are not signed in
@@ -52,7 +56,24 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"POST /admin/staff/{id}/deactivate": {"admin", "/admin/staff/" + id + "/deactivate", url.Values{}},
 		"POST /admin/staff/transfer-ownership": {"owner", "/admin/staff/transfer-ownership",
 			url.Values{"new_owner": {strconv.FormatInt(admin2.ID, 10)}, "password": {"wrong password"}}},
-		"GET /admin/audit": {"admin", "/admin/audit", nil},
+		"GET /admin/audit":        {"admin", "/admin/audit", nil},
+		"GET /admin/mailbox":      {"admin", "/admin/mailbox", nil},
+		"GET /admin/mailbox/{id}": {"admin", "/admin/mailbox/1", nil},
+
+		"GET /admin/plans":                        {"admin", "/admin/plans", nil},
+		"GET /admin/plans/new":                    {"admin", "/admin/plans/new", nil},
+		"POST /admin/plans":                       {"admin", "/admin/plans", url.Values{"name": {""}}},
+		"GET /admin/plans/{id}":                   {"admin", "/admin/plans/" + plan, nil},
+		"POST /admin/plans/{id}":                  {"admin", "/admin/plans/" + plan, url.Values{"name": {""}}},
+		"GET /admin/subscribers":                  {"admin", "/admin/subscribers", nil},
+		"GET /admin/subscribers.csv":              {"admin", "/admin/subscribers.csv", nil},
+		"POST /admin/subscribers/comp":            {"admin", "/admin/subscribers/comp", url.Values{"email": {"not an address"}}},
+		"GET /admin/subscribers/{id}":             {"admin", "/admin/subscribers/" + sub, nil},
+		"POST /admin/subscribers/{id}/comp":       {"admin", "/admin/subscribers/" + sub + "/comp", url.Values{"plan": {plan}}},
+		"POST /admin/subscribers/{id}/cancel":     {"admin", "/admin/subscribers/" + sub + "/cancel", url.Values{}},
+		"POST /admin/subscribers/{id}/cancel-now": {"admin", "/admin/subscribers/" + sub + "/cancel-now", url.Values{}},
+		"POST /admin/subscribers/{id}/resume":     {"admin", "/admin/subscribers/" + sub + "/resume", url.Values{}},
+		"POST /admin/subscribers/{id}/refund":     {"admin", "/admin/subscribers/" + sub + "/refund", url.Values{}},
 
 		"GET /admin/articles":                             {staff, "/admin/articles?status=draft&q=x", nil},
 		"GET /admin/articles/new":                         {"contributor", "/admin/articles/new", nil},

@@ -14,6 +14,10 @@ import (
 const (
 	CookieName       = "masthead_session"
 	SecureCookieName = "__Host-masthead_session"
+	// Readers have their own cookie: a reader's session and a member of
+	// staff's are different things, and one browser can hold both.
+	ReaderCookieName       = "masthead_reader"
+	SecureReaderCookieName = "__Host-masthead_reader"
 )
 
 // NewToken returns a new random token (256 bits) for a cookie or a link,
@@ -42,12 +46,18 @@ func HashSessionID(id string) string { return HashToken(id) }
 // Secure and carries the __Host- prefix, which browsers accept only from a
 // secure origin, for the whole host and no subdomain.
 type Cookies struct {
-	HTTPS bool
+	HTTPS  bool
+	Reader bool // the reader's cookie, not staff's
 }
 
 // Name is the cookie's name.
 func (c Cookies) Name() string {
-	if c.HTTPS {
+	switch {
+	case c.Reader && c.HTTPS:
+		return SecureReaderCookieName
+	case c.Reader:
+		return ReaderCookieName
+	case c.HTTPS:
 		return SecureCookieName
 	}
 	return CookieName

@@ -61,7 +61,12 @@ func (s *Service) findSubscription(btx *store.BillingTx, ev Event) (store.Subscr
 		if magazine.IsNotFound(err) && ev.PaymentID != "" {
 			p, err = btx.PaymentByProviderID(s.p.Name(), ev.PaymentID)
 		}
-		if err != nil {
+		if magazine.IsNotFound(err) {
+			// The refund can arrive before the payment it refunds: fail,
+			// so that the provider delivers it again later, rather than
+			// mark it seen and lose it.
+			return store.Subscription{}, fmt.Errorf("refund of charge %q before its payment was recorded; the provider will retry", ev.ChargeID)
+		} else if err != nil {
 			return store.Subscription{}, err
 		}
 		return btx.Subscription(p.SubscriptionID)

@@ -24,6 +24,11 @@ type Options struct {
 	BaseURL     string // e.g. https://example.com, for links in e-mail and checkout return URLs
 	GracePeriod time.Duration
 	Logger      *slog.Logger
+	// KeyPrefix starts every idempotency key sent to the provider. Keys
+	// are made from database ids, so an installation needs its own prefix
+	// (store.InstallID): a fresh database would otherwise reuse the keys of
+	// an old one against the same provider account. Default "masthead".
+	KeyPrefix string
 }
 
 // Service runs subscriptions: checkout, the state machine, cancel, resume,
@@ -46,6 +51,9 @@ func New(st *store.Store, p Provider, tmpl *mail.Templates, opt Options) *Servic
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
 	opt.BaseURL = strings.TrimRight(opt.BaseURL, "/")
+	if opt.KeyPrefix == "" {
+		opt.KeyPrefix = "masthead"
+	}
 	s := &Service{st: st, p: p, tmpl: tmpl, opt: opt}
 	if tm, ok := p.(*TestMode); ok {
 		tm.svc = s
@@ -210,7 +218,7 @@ func (s *Service) Cancel(ctx context.Context, subID int64, who Actor) error {
 		return err
 	}
 	if !sub.Comp {
-		key := fmt.Sprintf("masthead-cancel-%d-%d", sub.ID, sub.UpdatedAt.Unix())
+		key := fmt.Sprintf("%s-cancel-%d-%d", s.opt.KeyPrefix, sub.ID, sub.UpdatedAt.Unix())
 		if err := s.p.Cancel(ctx, sub, true, key); err != nil {
 			return fmt.Errorf("cancel subscription %d at %s: %w", sub.ID, s.p.Name(), err)
 		}
@@ -242,7 +250,7 @@ func (s *Service) CancelNow(ctx context.Context, subID int64, who Actor) error {
 		return magazine.Errorf(magazine.EINVALID, "This subscription has already ended.")
 	}
 	if !sub.Comp && sub.ProviderSubscriptionID != "" {
-		if err := s.p.Cancel(ctx, sub, false, fmt.Sprintf("masthead-cancel-now-%d", sub.ID)); err != nil {
+		if err := s.p.Cancel(ctx, sub, false, fmt.Sprintf("%s-cancel-now-%d", s.opt.KeyPrefix, sub.ID)); err != nil {
 			return fmt.Errorf("cancel subscription %d at %s: %w", sub.ID, s.p.Name(), err)
 		}
 	}
@@ -270,7 +278,7 @@ func (s *Service) Resume(ctx context.Context, subID int64, who Actor) error {
 		return err
 	}
 	if !sub.Comp {
-		key := fmt.Sprintf("masthead-resume-%d-%d", sub.ID, sub.UpdatedAt.Unix())
+		key := fmt.Sprintf("%s-resume-%d-%d", s.opt.KeyPrefix, sub.ID, sub.UpdatedAt.Unix())
 		if err := s.p.Resume(ctx, sub, key); err != nil {
 			return fmt.Errorf("resume subscription %d at %s: %w", sub.ID, s.p.Name(), err)
 		}
@@ -316,7 +324,7 @@ func (s *Service) Refund(ctx context.Context, subID int64, who Actor) error {
 		} else if err != nil {
 			return err
 		}
-		key = fmt.Sprintf("masthead-refund-payment-%d", pay.ID)
+		key = fmt.Sprintf("%s-refund-payment-%d", s.opt.KeyPrefix, pay.ID)
 		return btx.ClaimRefund(pay.ID, key)
 	})
 	if err != nil {
@@ -350,7 +358,7 @@ func (s *Service) Refund(ctx context.Context, subID int64, who Actor) error {
 	// The refund does not stop renewals: end the provider's subscription
 	// too. A failure is logged; staff can cancel it at the provider.
 	if sub.ProviderSubscriptionID != "" {
-		if err := s.p.Cancel(ctx, sub, false, fmt.Sprintf("masthead-refund-cancel-%d", sub.ID)); err != nil {
+		if err := s.p.Cancel(ctx, sub, false, fmt.Sprintf("%s-refund-cancel-%d", s.opt.KeyPrefix, sub.ID)); err != nil {
 			s.opt.Logger.Error("refunded subscription still active at the provider", "subscription", sub.ID, "err", err)
 		}
 	}

@@ -174,3 +174,17 @@ func randomID() string {
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
+
+// Checkout returns the subscription a test checkout is for.
+func (t *TestMode) Checkout(ctx context.Context, checkoutID string) (store.Subscription, error) {
+	if t.svc == nil {
+		return store.Subscription{}, fmt.Errorf("test mode is not connected to a billing service (use billing.New)")
+	}
+	var sub store.Subscription
+	err := t.svc.st.Billing(ctx, func(btx *store.BillingTx) error {
+		var err error
+		sub, err = btx.SubscriptionByCheckout(t.Name(), checkoutID)
+		return err
+	})
+	return sub, err
+}

@@ -123,9 +123,9 @@ func TestAPIArticleBodies(t *testing.T) {
 	if gated.Accessible == nil || *gated.Accessible || gated.Pages != nil || !strings.Contains(gated.PreviewHTML, "open first paragraph") {
 		t.Errorf("gated article %+v", gated)
 	}
-	lacks(t, r, gatedSecret[:40], "timetable")
+	lacks(t, r, gatedPhrase, "timetable")
 	list := f.get(t, "/api/v1/articles")
-	lacks(t, list, gatedSecret[:40])
+	lacks(t, list, gatedPhrase)
 	if r := f.get(t, "/api/v1/articles/unfinished-draft-about-the-bridge"); r.status != 404 {
 		t.Errorf("draft: %d", r.status)
 	}

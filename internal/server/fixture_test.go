@@ -34,6 +34,10 @@ type fixture struct {
 
 const gatedSecret = "The minister's private memorandum, seen by this magazine, proposes closing the northern ferry route entirely by the spring."
 
+// gatedPhrase is a run of the gated text as the page renders it (the
+// apostrophe above becomes typographic, so it is left out).
+const gatedPhrase = "private memorandum, seen by this magazine, proposes closing"
+
 func newFixture(t testing.TB, st *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()

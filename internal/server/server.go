@@ -19,7 +19,10 @@ import (
 
 	"github.com/masthead-press/masthead/internal/admin"
 	"github.com/masthead-press/masthead/internal/api"
+	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/web"
@@ -34,12 +37,20 @@ type Config struct {
 	// CacheBytes bounds the anonymous page cache; 0 means 32 MiB, a
 	// negative value disables it.
 	CacheBytes int
+	// Billing runs subscriptions; nil leaves online sign-up closed.
+	Billing *billing.Service
+	// Mail renders messages; the standard templates when nil.
+	Mail *mail.Templates
+	// LogLinks prints readers' sign-in links to the log (no SMTP server).
+	LogLinks bool
+	// Now is the clock of sessions and the meter; time.Now when nil.
+	Now func() time.Time
 }
 
 // sessionCookies are the cookies that identify a reader or a member of
 // staff. A request carrying one is never answered from, or stored in, the
 // shared page cache.
-var sessionCookies = []string{"masthead_session", "__Host-masthead_session"}
+var sessionCookies = []string{auth.CookieName, auth.SecureCookieName, auth.ReaderCookieName, auth.SecureReaderCookieName}
 
 // Anonymous reports whether r carries no session cookie.
 func Anonymous(r *http.Request) bool {
@@ -69,7 +80,8 @@ func New(cfg Config) (http.Handler, error) {
 		cache.OnLookup(metrics.CacheHits.Inc, metrics.CacheMisses.Inc)
 	}
 
-	site, err := web.New(web.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous})
+	site, err := web.New(web.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
+		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +89,16 @@ func New(cfg Config) (http.Handler, error) {
 	site.Register(mux)
 	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
-	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL})
+	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}
 	adm.Register(mux)
+	if cfg.Billing != nil {
+		// The provider's server calls this: no session, no page cache, no
+		// cross-origin check; the signature on the body is the proof.
+		mux.Handle("POST /billing/webhooks/stripe", cfg.Billing.WebhookHandler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()

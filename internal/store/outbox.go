@@ -166,3 +166,15 @@ func (s *Store) MarkMailFailed(ctx context.Context, id int64, cause string, retr
 		return nil
 	})
 }
+
+// MailByID returns one message of the outbox.
+func (s *Store) MailByID(ctx context.Context, id int64) (Mail, error) {
+	list, err := s.mailList(ctx, "id = ?", id)
+	if err != nil {
+		return Mail{}, err
+	}
+	if len(list) == 0 {
+		return Mail{}, notFound("Message")
+	}
+	return list[0], nil
+}

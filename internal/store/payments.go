@@ -158,3 +158,14 @@ func (b *BillingTx) MarkRefunded(paymentID int64, providerRefundID string, at ti
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// Payment returns one payment.
+func (s *Store) Payment(ctx context.Context, id int64) (Payment, error) {
+	p, err := scanPayment(s.queryRow(ctx, "SELECT "+paymentCols+" FROM payments WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, notFound("Payment")
+	} else if err != nil {
+		return p, fmt.Errorf("read payment %d: %w", id, err)
+	}
+	return p, nil
+}

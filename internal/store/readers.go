@@ -13,23 +13,25 @@ import (
 )
 
 // Reader is someone who reads the magazine with an account: the owner of
-// subscriptions. Sign-in and the account pages come later; this is the
-// minimum billing needs.
+// subscriptions.
 type Reader struct {
 	ID        int64
 	Email     string // lower case
 	Name      string
 	CreatedAt time.Time
 	DeletedAt time.Time
+	// VerifiedAt is when the reader first opened a link sent to the
+	// address; zero for an account made at checkout and not yet proven.
+	VerifiedAt time.Time
 }
 
-const readerCols = "id, email, name, created_at, deleted_at"
+const readerCols = "id, email, name, created_at, deleted_at, verified_at"
 
 func scanReader(row scanner) (Reader, error) {
 	var r Reader
-	var created, deleted int64
-	err := row.Scan(&r.ID, &r.Email, &r.Name, &created, &deleted)
-	r.CreatedAt, r.DeletedAt = unixTime(created), unixTime(deleted)
+	var created, deleted, verified int64
+	err := row.Scan(&r.ID, &r.Email, &r.Name, &created, &deleted, &verified)
+	r.CreatedAt, r.DeletedAt, r.VerifiedAt = unixTime(created), unixTime(deleted), unixTime(verified)
 	return r, err
 }
 

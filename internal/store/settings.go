@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -124,4 +126,23 @@ func (s *Store) bumpVersion(v int64) {
 			return
 		}
 	}
+}
+
+// InstallID returns this installation's random id, made on first use: a
+// prefix for keys that must not repeat across databases.
+func (s *Store) InstallID(ctx context.Context) (string, error) {
+	var b [6]byte
+	rand.Read(b[:])
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", "install_id", "m"+hex.EncodeToString(b[:]))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("make install id: %w", err)
+	}
+	var id string
+	if err := s.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", "install_id").Scan(&id); err != nil {
+		return "", fmt.Errorf("read install id: %w", err)
+	}
+	return id, nil
 }

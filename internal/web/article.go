@@ -23,12 +23,11 @@ type articlePage struct {
 	PrevPageURL string
 	NextPageURL string
 	Related     []magazine.Article
+	// Metered is true when a registered reader reads this article on the
+	// meter; MeterLeft is how many free articles remain this month.
+	Metered   bool
+	MeterLeft int
 }
-
-// viewer is who is reading, as the paywall sees them. Until reader
-// accounts exist every reader is anonymous; the subscriptions work fills
-// it from the session.
-func viewer(r *http.Request) magazine.Viewer { return magazine.Viewer{} }
 
 // article shows one page of an article: /articles/{slug} is page 1 and
 // /articles/{slug}/{page} the others.
@@ -61,9 +60,26 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	decision := magazine.Decide(viewer(r), a)
+	v, rs, err := s.viewer(r, a.ID)
+	if err != nil {
+		return err
+	}
+	decision := magazine.Decide(v, a)
 	if decision.Access == magazine.AccessNone {
 		return httpx.NotFound
+	}
+	if decision.UsesMeter {
+		pub, err := s.store.Publication(ctx)
+		if err != nil {
+			return err
+		}
+		ok, err := s.store.OpenOnMeter(ctx, rs.Reader.ID, a.ID, pub.MeterArticles, s.now())
+		if err != nil {
+			return err
+		}
+		if !ok { // another tab spent the last free article first
+			decision = magazine.Decision{Access: magazine.AccessPreview, Prompt: "subscribe"}
+		}
 	}
 	data := articlePage{Article: a, PageNumber: number, PageCount: len(a.Pages), Gated: decision.Access != magazine.AccessFull, Prompt: decision.Prompt}
 	if data.Gated {
@@ -111,6 +127,14 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 	}
 	if data.Related, err = s.store.RelatedArticles(ctx, a, 3); err != nil {
 		return err
+	}
+	if rs != nil {
+		page.Reader = &rs.Reader
+		data.MeterLeft = v.MeterLeft
+		if decision.UsesMeter {
+			data.MeterLeft--
+		}
+		data.Metered = decision.UsesMeter || v.MeterOpened
 	}
 	page.JSONLD = s.articleJSONLD(page, a, data.Gated)
 	data.Page = page

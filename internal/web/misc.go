@@ -10,16 +10,6 @@ import (
 
 type simplePage struct{ Page Page }
 
-// subscribe presents the offer.
-func (s *Site) subscribe(w http.ResponseWriter, r *http.Request) error {
-	page, err := s.newPage(r.Context(), r, "Subscribe", "")
-	if err != nil {
-		return err
-	}
-	page.Description = "Subscribe to " + page.Pub.Name + ": 24 issues a year, the digital edition, audio for every article and the whole archive."
-	return s.render(w, "subscribe", http.StatusOK, page.Pub, simplePage{Page: page})
-}
-
 func (s *Site) robots(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, err := w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /api/\n\nSitemap: " + s.abs("/sitemap.xml") + "\n"))

@@ -1,6 +1,12 @@
 package web
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+
+	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/magazine"
+)
 
 // Register adds every route of the public site to mux.
 func (s *Site) Register(mux *http.ServeMux) {
@@ -15,6 +21,30 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /issues", page(s.issues))
 	mux.Handle("GET /issues/{volume}/{number}", page(s.issue))
 	mux.Handle("GET /subscribe", page(s.subscribe))
+
+	// Readers' own pages: never cached, every change a POST behind the
+	// cross-origin check.
+	dynamic := s.surface.Dynamic
+	post := func(h httpx.Handler) http.Handler { return s.cop.Handler(s.surface.Dynamic(limitForm(h))) }
+	mux.Handle("POST /subscribe", post(s.startCheckout))
+	mux.Handle("GET /billing/test-checkout/{id}", dynamic(s.testCheckout))
+	mux.Handle("POST /billing/test-checkout/{id}", post(s.payTestCheckout))
+	mux.Handle("GET /sign-in", dynamic(s.signInForm))
+	mux.Handle("POST /sign-in", post(s.requestLink))
+	mux.Handle("GET /sign-up", dynamic(s.signUpForm))
+	mux.Handle("POST /sign-up", post(s.requestLink))
+	mux.Handle("GET /sign-in/link/{token}", dynamic(s.linkPage))
+	mux.Handle("POST /sign-in/link/{token}", post(s.useLink))
+	mux.Handle("POST /sign-out", post(s.signOut))
+	mux.Handle("POST /sign-out-everywhere", post(s.signOutEverywhere))
+	mux.Handle("GET /account", dynamic(s.account))
+	mux.Handle("POST /account/subscriptions/{id}/{action}", post(s.subscriptionAction))
+	mux.Handle("POST /account/subscriptions/{id}/address", post(s.saveAddress))
+	mux.Handle("POST /account/email", post(s.changeEmail))
+	mux.Handle("GET /account/data.json", dynamic(s.exportData))
+	mux.Handle("POST /account/delete", post(s.deleteAccount))
+	mux.Handle("GET /account/receipts/{id}", dynamic(s.receipt))
+
 	mux.Handle("GET /robots.txt", page(s.robots))
 	mux.Handle("GET /sitemap.xml", page(s.sitemapIndex))
 	mux.Handle("GET /sitemaps/{name}", page(s.sitemap))
@@ -23,3 +53,25 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /media/{dir}/{file}", s.surface.Dynamic(s.media))
 	mux.Handle("/", page(s.notFound))
 }
+
+// maxForm bounds a reader's form: the largest is an address.
+const maxForm = 16 << 10
+
+// limitForm parses the form with a size limit before the handler runs, so
+// that an oversized body is a plain 413 and not a half-read form.
+func limitForm(h httpx.Handler) httpx.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		if err := r.ParseForm(); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return &magazine.Error{Code: magazine.ETOOLARGE, Message: "That form is too large."}
+			}
+			return httpx.BadRequest("The form could not be read.")
+		}
+		return h(w, r)
+	}
+}
+
+// asMagazineError finds a coded error in err's chain.
+func asMagazineError(err error, target **magazine.Error) bool { return errors.As(err, target) }

@@ -19,8 +19,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
@@ -39,6 +42,18 @@ type Site struct {
 	baseURL string
 	surface *httpx.Surface
 	assets  assets
+
+	billing      *billing.Service
+	mail         *mail.Templates
+	now          func() time.Time
+	logLinks     bool
+	cookies      auth.Cookies // the reader's session cookie
+	staffCookies auth.Cookies
+	cop          *http.CrossOriginProtection
+	// Links are limited per IP address and per e-mail address, known or
+	// not: the limit must not tell which addresses have accounts.
+	ipLimit   *auth.Limiter
+	addrLimit *auth.Limiter
 	// pages holds the parsed templates for each time zone the magazine
 	// has used, so that dates render in the publication's zone without
 	// re-parsing: map[string]map[string]*template.Template.
@@ -55,6 +70,16 @@ type Config struct {
 	// Anonymous reports whether a request is from a reader without a
 	// session; only their pages are shared through the cache.
 	Anonymous func(*http.Request) bool
+	// Billing runs subscriptions; nil means online sign-up is not set up
+	// and /subscribe says so.
+	Billing *billing.Service
+	// Mail renders the sign-in messages; the standard templates when nil.
+	Mail *mail.Templates
+	// LogLinks prints sign-in links to the log as well as mailing them:
+	// for the demo, which has no SMTP server.
+	LogLinks bool
+	// Now is the clock of sessions, links and the meter; time.Now when nil.
+	Now func() time.Time
 }
 
 // New parses the templates and hashes the assets.
@@ -63,7 +88,20 @@ func New(cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as}
+	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
+		billing: cfg.Billing, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, cop: http.NewCrossOriginProtection()}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.mail == nil {
+		if s.mail, err = mail.LoadTemplates(); err != nil {
+			return nil, err
+		}
+	}
+	https := strings.HasPrefix(s.baseURL, "https://")
+	s.cookies, s.staffCookies = auth.Cookies{HTTPS: https, Reader: true}, auth.Cookies{HTTPS: https}
+	s.ipLimit = auth.NewLimiter(20, 3*time.Minute, 100_000, s.now)
+	s.addrLimit = auth.NewLimiter(3, 5*time.Minute, 100_000, s.now)
 	if _, err := s.templates(time.UTC); err != nil {
 		return nil, err
 	}
@@ -83,7 +121,8 @@ func New(cfg Config) (*Site, error) {
 	return s, nil
 }
 
-var pageTemplates = []string{"home", "article", "list", "authors", "issue", "issues", "subscribe", "error"}
+var pageTemplates = []string{"home", "article", "list", "authors", "issue", "issues", "subscribe", "error",
+	"signin", "checkout", "account", "receipt"}
 
 func (s *Site) templates(loc *time.Location) (map[string]*template.Template, error) {
 	if set, ok := s.pages.Load(loc.String()); ok {
@@ -117,6 +156,23 @@ func (s *Site) funcs(loc *time.Location) template.FuncMap {
 		// day formats a date that has no time of day, such as a cover date.
 		"day":       func(t time.Time) string { return t.Format("2006-01-02") },
 		"coverDate": func(t time.Time) string { return t.Format("January 2, 2006") },
+		"money":     store.Money,
+		// addressForm is the address a form shows: what was sent when it
+		// is this form's, else an empty one.
+		"addressForm": func(a any, mine bool) magazine.Address {
+			if !mine {
+				return magazine.Address{}
+			}
+			switch a := a.(type) {
+			case magazine.Address:
+				return a
+			case *magazine.Address:
+				if a != nil {
+					return *a
+				}
+			}
+			return magazine.Address{}
+		},
 	}
 }
 
@@ -151,6 +207,11 @@ type Page struct {
 	NoIndex     bool
 	PrevURL     string
 	NextURL     string
+	// Reader is the signed-in reader on their own pages; pages shared
+	// through the cache never have one.
+	Reader *store.Reader
+	// TestMode labels every page while no real money moves.
+	TestMode bool
 }
 
 // FullTitle is the document title: the page's, then the magazine's.
@@ -175,7 +236,7 @@ func (s *Site) newPage(ctx context.Context, r *http.Request, title, description 
 		description = pub.Tagline
 	}
 	return Page{Pub: pub, Sections: sections, Title: title, Description: description,
-		Canonical: s.abs(r.URL.Path), OGType: "website"}, nil
+		Canonical: s.abs(r.URL.Path), OGType: "website", TestMode: s.billing != nil && s.billing.TestMode()}, nil
 }
 
 // abs makes a site path absolute.

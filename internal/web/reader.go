@@ -1,0 +1,148 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+// Reader sessions last a month; a reader signs in by e-mailed link, so
+// a short session would mean a trip to the inbox every few days.
+const readerSessionTTL = 30 * 24 * time.Hour
+
+// LinkTTL is how long a sign-in link works.
+const LinkTTL = 15 * time.Minute
+
+// readerSession returns the signed-in reader's session, or nil. A request
+// without the cookie costs no database round trip.
+func (s *Site) readerSession(r *http.Request) (*store.ReaderSession, error) {
+	id := s.cookies.Read(r)
+	if id == "" {
+		return nil, nil
+	}
+	rs, err := s.store.ReaderSessionByHash(r.Context(), auth.HashSessionID(id))
+	if magazine.IsNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return &rs, nil
+}
+
+// staffViewer reports whether the request carries a staff session that
+// has finished signing in: staff read everything on the site.
+func (s *Site) staffViewer(r *http.Request) bool {
+	id := s.staffCookies.Read(r)
+	if id == "" {
+		return false
+	}
+	ses, err := s.store.SessionByHash(r.Context(), auth.HashSessionID(id))
+	return err == nil && ses.Stage == store.StageFull
+}
+
+// viewer is who is reading, as the paywall sees them, and their session
+// if they are a signed-in reader.
+func (s *Site) viewer(r *http.Request, articleID int64) (magazine.Viewer, *store.ReaderSession, error) {
+	if s.staffViewer(r) {
+		return magazine.Viewer{Staff: true}, nil, nil
+	}
+	rs, err := s.readerSession(r)
+	if err != nil || rs == nil {
+		return magazine.Viewer{}, nil, err
+	}
+	ctx := r.Context()
+	now := s.now()
+	v := magazine.Viewer{Registered: true}
+	if v.Entitlements, err = s.store.ReaderEntitlements(ctx, rs.Reader.ID, now); err != nil {
+		return v, rs, err
+	}
+	if articleID == 0 || v.Has(magazine.EntSubscriberContent) {
+		return v, rs, nil
+	}
+	pub, err := s.store.Publication(ctx)
+	if err != nil {
+		return v, rs, err
+	}
+	if pub.MeterArticles > 0 {
+		opened, this, err := s.store.Meter(ctx, rs.Reader.ID, articleID, now)
+		if err != nil {
+			return v, rs, err
+		}
+		v.MeterOpened, v.MeterLeft = this, max(0, pub.MeterArticles-opened)
+	}
+	return v, rs, nil
+}
+
+// signIn gives the browser a new reader session, replacing the one it had.
+func (s *Site) newSession(w http.ResponseWriter, r *http.Request) store.NewReaderSession {
+	id, hash := auth.NewSessionID()
+	ns := store.NewReaderSession{IDHash: hash, ExpiresAt: s.now().Add(readerSessionTTL), IP: clientIP(r), UserAgent: r.UserAgent()}
+	if old := s.cookies.Read(r); old != "" {
+		ns.Replaces = auth.HashSessionID(old)
+	}
+	s.cookies.Set(w, id, readerSessionTTL)
+	return ns
+}
+
+// requireReader is the signed-in reader, or a redirect to sign in that
+// comes back here.
+func (s *Site) requireReader(r *http.Request) (*store.ReaderSession, error) {
+	rs, err := s.readerSession(r)
+	if err != nil {
+		return nil, err
+	}
+	if rs == nil {
+		back := r.URL.Path
+		if r.Method != http.MethodGet {
+			back = "/account"
+		}
+		return nil, &httpx.Redirect{URL: "/sign-in?return=" + url.QueryEscape(back), Status: http.StatusSeeOther}
+	}
+	return rs, nil
+}
+
+// localPath returns p when it is a path on this site, else "": a return
+// address from a form or a link must not send the reader elsewhere.
+func localPath(p string) string {
+	if p == "" || len(p) > 500 || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n\t") {
+		return ""
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return ""
+	}
+	return u.RequestURI()
+}
+
+func clientIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
+
+// private marks a personalised response: never stored anywhere.
+func private(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "private, no-store")
+}
+
+// readerPage is a Page for a reader's own pages: never indexed.
+func (s *Site) readerPage(ctx context.Context, r *http.Request, title string, rs *store.ReaderSession) (Page, error) {
+	page, err := s.newPage(ctx, r, title, "")
+	if err != nil {
+		return page, err
+	}
+	page.NoIndex = true
+	if rs != nil {
+		page.Reader = &rs.Reader
+	}
+	return page, nil
+}

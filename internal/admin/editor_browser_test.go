@@ -26,6 +26,7 @@ import (
 	"github.com/masthead-press/masthead/internal/jobs"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/storetest"
 	"github.com/masthead-press/masthead/internal/web"
 )
@@ -130,11 +131,21 @@ func TestBrowserWriteScheduleEditRestore(t *testing.T) {
 		chromedp.Click(chromedp.ID("new-article")),
 		chromedp.WaitVisible(chromedp.ID("headline")),
 	)
+	// Text typed earlier in this browser and never saved (a session that
+	// ended, a closed tab) is offered back.
+	step("find the text this browser kept",
+		chromedp.Evaluate[chromedp.Void](`localStorage.setItem("masthead-editor:new", JSON.stringify({at: Date.now(),
+			fields: {headline: "Storm at the harbour", body: "The boats came in early.\n\n"}}))`),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("local-copy-restore")),
+		chromedp.Click(chromedp.ID("local-copy-restore")),
+	)
+	if got := read(chromedp.Value(chromedp.ID("headline"))); got != "Storm at the harbour" {
+		t.Fatalf("the kept headline was not put back: %q", got)
+	}
 	step("write",
-		chromedp.SendKeys(chromedp.ID("headline"), "Storm at the harbour"),
 		chromedp.SetValue(chromedp.ID("section"), strconv.FormatInt(sec.ID, 10)),
 		chromedp.SetValue(chromedp.ID("author-1"), strconv.FormatInt(ada.ID, 10)),
-		chromedp.SendKeys(chromedp.ID("body"), "The boats came in early.\n\n"),
 	)
 	// The live preview follows the typing, rendered by the server.
 	step("live preview", chromedp.WaitVisible(chromedp.Search(`//div[@id="preview"]/p[contains(., "The boats came in early.")]`)))
@@ -240,6 +251,36 @@ func TestBrowserWriteScheduleEditRestore(t *testing.T) {
 	step("the site shows the restored text", chromedp.Navigate(base+"/articles/storm-at-the-harbour"), chromedp.WaitVisible(chromedp.CSS("article figure")))
 	if text := read(chromedp.Text(chromedp.CSS("article"))); strings.Contains(text, "harbour master") {
 		t.Errorf("the public page still has the edit that was rolled back")
+	}
+
+	// The session ends while the editor is open: saving says so, and the
+	// text stays in this browser to be put back after signing in again.
+	live, err := st.ArticleBySlug(bg, "storm-at-the-harbour")
+	if err != nil {
+		t.Fatal(err)
+	}
+	step("open the editor again",
+		chromedp.Navigate(base+"/admin/articles/"+strconv.FormatInt(live.ID, 10)),
+		chromedp.WaitVisible(chromedp.ID("body")),
+	)
+	me, _, err := st.StaffByEmail(bg, editor.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DeleteStaffSessions(bg, store.CommandLine(), me.ID); err != nil {
+		t.Fatal(err)
+	}
+	step("type after the session ended, then Ctrl+S",
+		chromedp.Evaluate[chromedp.Void](`(b => { b.focus(); b.setSelectionRange(b.value.length, b.value.length); })(document.getElementById("body"))`),
+		chromedp.KeyEvent("\n\nWritten after the session ended."),
+		chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.Poll[chromedp.Void](`document.getElementById("autosave-status").textContent.includes("session has ended")`),
+	)
+	if kept := read(chromedp.Evaluate[string](`JSON.parse(localStorage.getItem("masthead-editor:" + document.querySelector("[name=id]").value)).fields.body`)); !strings.Contains(kept, "Written after the session ended.") {
+		t.Errorf("the browser's copy of the body: %q", kept)
+	}
+	if revs, err := st.Revisions(bg, live.ID); err != nil || len(revs) == 0 || strings.Contains(revs[0].Input.BodyMarkdown, "Written after the session ended.") {
+		t.Errorf("a save went through without a session")
 	}
 }
 

@@ -29,6 +29,7 @@
   }
   function sessionEnded() {
     paused = true;
+    saveCopy();
     status.innerHTML = "";
     status.append("Your session has ended, so this was not saved. Your text is kept in this browser: ");
     var a = document.createElement("a");
@@ -64,11 +65,12 @@
     var keys = Object.keys(a);
     return keys.length === Object.keys(b).length && keys.every(function (k) { return a[k] === b[k]; });
   }
-  var keepCopy = debounce(function () {
+  function saveCopy() {
     try {
       localStorage.setItem(storageKey(), JSON.stringify({ at: Date.now(), fields: fields() }));
     } catch (e) { /* storage full or disabled: autosave still runs */ }
-  }, 500);
+  }
+  var keepCopy = debounce(saveCopy, 500);
   function dropCopy() { try { localStorage.removeItem(storageKey()); } catch (e) {} }
 
   function offerCopy() {
@@ -133,7 +135,7 @@
         }
         if (changes === started) { dirty = false; dropCopy(); } else { keepCopy(); }
       })
-      .catch(function () { say("Autosave could not reach the server; your text is kept in this browser."); })
+      .catch(function () { saveCopy(); say("Autosave could not reach the server; your text is kept in this browser."); })
       .finally(function () { saving = false; });
   }
 
@@ -243,6 +245,14 @@
     if (dirty) { ev.preventDefault(); ev.returnValue = ""; }
   });
   document.addEventListener("visibilitychange", function () { if (document.hidden) autosave(); });
+  // Ctrl+S (Cmd+S) saves now without leaving the page, as autosave would.
+  document.addEventListener("keydown", function (ev) {
+    if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === "s") {
+      ev.preventDefault();
+      if (!dirty) { say("Nothing to save: no change since the last save."); return; }
+      autosave();
+    }
+  });
   setInterval(autosave, AUTOSAVE_MS);
   offerCopy();
 })();

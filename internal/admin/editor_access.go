@@ -55,6 +55,11 @@ func (a *Admin) editableArticle(ctx context.Context, r *http.Request, me *store.
 	if err != nil || id < 1 {
 		return editable{}, httpx.NotFound
 	}
+	return a.editableByID(ctx, me, id)
+}
+
+// editableByID reads article id and refuses it when me may not edit it.
+func (a *Admin) editableByID(ctx context.Context, me *store.Session, id int64) (editable, error) {
 	art, err := a.store.ArticleByID(ctx, id)
 	if err != nil {
 		return editable{}, err

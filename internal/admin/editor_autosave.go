@@ -39,8 +39,7 @@ func (a *Admin) autosave(w http.ResponseWriter, r *http.Request, me *store.Sessi
 	}
 	ed := editable{Access: articleAccess(me.Staff, me.Staff.ID, magazine.StatusDraft)}
 	if f.ID != 0 {
-		r.SetPathValue("id", strconv.FormatInt(f.ID, 10))
-		if ed, err = a.editableArticle(ctx, r, me); err != nil {
+		if ed, err = a.editableByID(ctx, me, f.ID); err != nil {
 			return err
 		}
 	}

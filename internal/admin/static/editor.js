@@ -115,6 +115,14 @@
     fetch("/admin/articles/autosave", { method: "POST", body: data, credentials: "same-origin" })
       .then(function (res) {
         if (signedOut(res)) { sessionEnded(); return null; }
+        if (!/json/.test(res.headers.get("Content-Type") || "")) {
+          // A refusal page (403, 404, 413): the editor's own answers are JSON.
+          saveCopy();
+          paused = true;
+          say(res.status === 403 ? "Not saved: your role may not change this article any more. Your text is kept in this browser."
+            : "Not saved (the server answered " + res.status + "). Your text is kept in this browser; press Save to see why.");
+          return null;
+        }
         return res.json().then(function (ans) { return { status: res.status, ans: ans }; });
       })
       .then(function (r) {

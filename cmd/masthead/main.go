@@ -37,6 +37,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return demoCmd(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		return userCmd(ctx, rest, getenv, os.Stdin, stdout, stderr)
+	case "reader":
+		return readerCmd(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "masthead", version())
 		return nil
@@ -62,6 +64,7 @@ Commands:
   migrate   apply database migrations and exit
   demo      fill an empty database with a generated magazine (--articles N for a large one)
   user      create a member of staff: masthead user create --email E --role owner
+  reader    comp a reader's subscription, or print a sign-in link for one: masthead reader help
   version   print the version
   help      show this help, or the flags of a command: masthead help serve
 
@@ -85,6 +88,8 @@ func helpFor(ctx context.Context, cmd string, getenv func(string) string, stdout
 	switch cmd {
 	case "serve", "migrate", "demo":
 		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
+	case "user", "reader":
+		return run(ctx, []string{"masthead", cmd, "help"}, getenv, stdout, stderr)
 	}
 	return usageError(fmt.Sprintf("no help for unknown command %q", cmd))
 }

@@ -82,8 +82,18 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// The queue starts after the handler is built; until then (before
+	// serving) nothing is queued.
+	var queue *jobs.Queue
+	mailQueued := func(ctx context.Context) {
+		if queue != nil {
+			if err := queue.DeliverMailNow(ctx); err != nil {
+				log.Warn("could not ask for mail delivery now; the periodic run sends it", "err", err)
+			}
+		}
+	}
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
-		Billing: bill, Mail: tmpl, LogLinks: smtpURL == ""})
+		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued})
 	if err != nil {
 		return err
 	}
@@ -91,7 +101,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	queue, err := jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer})
+	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep})
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,7 @@ var accountNotices = map[string]string{
 	"password": "Your password was changed.",
 	"totp-on":  "Two-step sign-in is on. From now on you will be asked for a code after your password.",
 	"totp-off": "Two-step sign-in is off.",
+	"needtotp": "This magazine requires two-step sign-in for admins and its owner. Set it up below; until then the rest of the admin stays closed to you.",
 }
 
 func (a *Admin) account(w http.ResponseWriter, r *http.Request, me *store.Session) error {

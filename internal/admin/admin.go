@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,9 +54,9 @@ type Config struct {
 	// Billing runs comps, cancellations and refunds from the circulation
 	// pages; when nil those pages say billing is not configured.
 	Billing *billing.Service
-	// Media stores images uploaded in the editor; without it uploads are
-	// refused with a message.
-	Media media.Storage
+	// Files keeps uploaded images (issue covers, the editor's figures); without it the admin
+	// offers only images already uploaded.
+	Files media.Storage
 	// Schedule, if set, asks for a publishing run at t (jobs.Queue.PublishAt)
 	// when an article is scheduled; without it the periodic job publishes
 	// it within its period.
@@ -78,8 +79,8 @@ type Admin struct {
 	cop     *http.CrossOriginProtection
 	mail    *mail.Templates
 	billing *billing.Service
+	files   media.Storage
 
-	media         media.Storage
 	schedule      func(ctx context.Context, t time.Time) error
 	publicPreview func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
 
@@ -102,8 +103,8 @@ func New(cfg Config) (*Admin, error) {
 		pages:   map[string]*template.Template{},
 		cop:     http.NewCrossOriginProtection(),
 		billing: cfg.Billing,
+		files:   cfg.Files,
 
-		media:         cfg.Media,
 		schedule:      cfg.Schedule,
 		publicPreview: cfg.PreviewPage,
 	}
@@ -129,7 +130,7 @@ func New(cfg Config) (*Admin, error) {
 	a.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.renderError(w, r, nil, http.StatusForbidden, "This form was sent from another site, so it was refused. Go back to the admin and try again there.")
 	}))
-	for _, name := range pageTemplates {
+	for _, name := range slices.Concat(pageTemplates, newsroomPages) {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse admin template %s: %w", name, err)
@@ -197,6 +198,13 @@ func (a *Admin) wrap(perm magazine.Permission, h handler) http.Handler {
 				return
 			}
 			me = &ses
+			if blocked, err := a.needsTOTP(r, ses); err != nil {
+				a.fail(w, r, me, err)
+				return
+			} else if blocked {
+				http.Redirect(w, r, "/admin/account?done=needtotp", http.StatusSeeOther)
+				return
+			}
 			if !ses.Staff.Can(perm) {
 				a.renderError(w, r, me, http.StatusForbidden, "Your role does not allow this page. Ask an admin if you need it.")
 				return

@@ -24,20 +24,20 @@ import (
 	"github.com/masthead-press/masthead/internal/web"
 )
 
-// newsroom is what the article tests need besides the env: a section and
+// editorEnv is what the article tests need besides the env: a section and
 // two authors, uploads on disk, the public site's renderer for previews,
 // and the times the scheduler was asked for.
-type newsroom struct {
+type editorEnv struct {
 	*env
 	section   magazine.Section
 	ada, bo   magazine.Author
 	scheduled []time.Time
 }
 
-func newNewsroom(t *testing.T, st *store.Store) *newsroom {
+func newEditorEnv(t *testing.T, st *store.Store) *editorEnv {
 	t.Helper()
 	e := newEnvOn(t, st, "http://masthead.test")
-	n := &newsroom{env: e}
+	n := &editorEnv{env: e}
 	n.section, n.ada, n.bo = e.fixture()
 	files, err := media.NewDisk(t.TempDir())
 	if err != nil {
@@ -47,7 +47,7 @@ func newNewsroom(t *testing.T, st *store.Store) *newsroom {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.admin.media = files
+	e.admin.files = files
 	e.admin.publicPreview = site.Preview
 	e.admin.schedule = func(ctx context.Context, at time.Time) error {
 		n.scheduled = append(n.scheduled, at)
@@ -99,7 +99,7 @@ func (e *env) article(status magazine.Status) magazine.Article {
 }
 
 // form is a complete editor form for a new article.
-func (n *newsroom) form(headline string) url.Values {
+func (n *editorEnv) form(headline string) url.Values {
 	return url.Values{
 		"headline": {headline}, "dek": {"A dek"}, "section": {strconv.FormatInt(n.section.ID, 10)},
 		"author": {strconv.FormatInt(n.bo.ID, 10), strconv.FormatInt(n.ada.ID, 10), ""},
@@ -109,7 +109,7 @@ func (n *newsroom) form(headline string) url.Values {
 }
 
 // create saves form as a new article for who and returns its id.
-func (n *newsroom) create(form url.Values, who *http.Cookie) int64 {
+func (n *editorEnv) create(form url.Values, who *http.Cookie) int64 {
 	n.t.Helper()
 	w := n.do(http.MethodPost, "/admin/articles", form, who)
 	if w.Code != http.StatusSeeOther {
@@ -124,9 +124,9 @@ func (n *newsroom) create(form url.Values, who *http.Cookie) int64 {
 	return id
 }
 
-// upload posts a multipart form; fields go before the file, as a browser
+// uploadForm posts a multipart form; fields go before the file, as a browser
 // sends them.
-func (n *newsroom) upload(path string, fields url.Values, file []byte, who *http.Cookie) *httptest.ResponseRecorder {
+func (n *editorEnv) uploadForm(path string, fields url.Values, file []byte, who *http.Cookie) *httptest.ResponseRecorder {
 	n.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -168,7 +168,7 @@ func pngImage(t *testing.T, w, h int) []byte {
 func TestArticlesList(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		contributor := n.session(n.staff[magazine.RoleContributor])
 		mine := n.create(n.form("Harbour lights at dusk"), contributor)
 		n.article(magazine.StatusPublished)
@@ -198,7 +198,7 @@ func TestArticlesList(t *testing.T) {
 func TestEditorCreatesAndSaves(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		ctx := context.Background()
 		author := n.session(n.staff[magazine.RoleAuthor])
 		id := n.create(n.form("Storm over the quay"), author)
@@ -253,7 +253,7 @@ func TestEditorCreatesAndSaves(t *testing.T) {
 func TestEditorBadInputKeepsTheForm(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		ctx := context.Background()
 		editor := n.session(n.staff[magazine.RoleEditor])
 		n.create(n.form("Taken headline"), editor)
@@ -302,7 +302,7 @@ func TestEditorBadInputKeepsTheForm(t *testing.T) {
 // only sees the route-level permission.
 func TestEditorPermissions(t *testing.T) {
 	t.Parallel()
-	n := newNewsroom(t, storetest.SQLite(t))
+	n := newEditorEnv(t, storetest.SQLite(t))
 	contributor := n.session(n.staff[magazine.RoleContributor])
 	author := n.session(n.staff[magazine.RoleAuthor])
 	editor := n.session(n.staff[magazine.RoleEditor])
@@ -348,7 +348,7 @@ func TestEditorPermissions(t *testing.T) {
 func TestEditConflictKeepsBothVersions(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		ctx := context.Background()
 		ed1 := n.session(n.staff[magazine.RoleEditor])
 		ed2 := n.session(n.staff[magazine.RoleAdmin])

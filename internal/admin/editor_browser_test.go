@@ -100,7 +100,7 @@ func TestBrowserWriteScheduleEditRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adm, err := admin.New(admin.Config{Store: st, Log: log, BaseURL: base, Now: clk.Now, Media: files,
+	adm, err := admin.New(admin.Config{Store: st, Log: log, BaseURL: base, Now: clk.Now, Files: files,
 		Schedule: queue.PublishAt, PreviewPage: site.Preview})
 	if err != nil {
 		t.Fatal(err)

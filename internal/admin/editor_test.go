@@ -19,7 +19,7 @@ import (
 func TestAutosave(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		ctx := context.Background()
 		editor := n.session(n.staff[magazine.RoleEditor])
 		decode := func(body string) autosaveAnswer {
@@ -76,12 +76,12 @@ func TestAutosave(t *testing.T) {
 func TestUpload(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		ctx := context.Background()
 		author := n.session(n.staff[magazine.RoleAuthor])
 		img := pngImage(t, 1200, 800)
 
-		w := n.upload("/admin/articles/upload", url.Values{"alt": {"Boats at [the] quay"}, "caption": {"Boats wait out the storm.\n:::"}, "credit": {"Northwind Wire"}}, img, author)
+		w := n.uploadForm("/admin/articles/upload", url.Values{"alt": {"Boats at [the] quay"}, "caption": {"Boats wait out the storm.\n:::"}, "credit": {"Northwind Wire"}}, img, author)
 		var ans uploadAnswer
 		if err := json.Unmarshal(w.Body.Bytes(), &ans); err != nil || w.Code != http.StatusOK {
 			t.Fatalf("upload: %d %s", w.Code, w.Body)
@@ -117,7 +117,7 @@ func TestUpload(t *testing.T) {
 			"just too large": {url.Values{"alt": {"x"}}, make([]byte, media.MaxImageBytes+1), http.StatusRequestEntityTooLarge, "file", "larger than 20 MB"},
 		} {
 			t.Run(name, func(t *testing.T) {
-				w := n.upload("/admin/articles/upload", tt.fields, tt.file, author)
+				w := n.uploadForm("/admin/articles/upload", tt.fields, tt.file, author)
 				var ans uploadAnswer
 				json.Unmarshal(w.Body.Bytes(), &ans)
 				if w.Code != tt.status || ans.Field != tt.field || !strings.Contains(ans.Error, tt.msg) {
@@ -132,14 +132,14 @@ func TestUpload(t *testing.T) {
 // as a browser without the script does.
 func TestUploadWithoutJavaScript(t *testing.T) {
 	t.Parallel()
-	n := newNewsroom(t, storetest.SQLite(t))
+	n := newEditorEnv(t, storetest.SQLite(t))
 	author := n.session(n.staff[magazine.RoleAuthor])
 	f := n.form("With a picture")
 	f.Set("action", "upload")
 	f.Set("alt", "A gull")
 	f.Set("caption", "A gull on the wall.")
 	f.Set("credit", "Staff")
-	w := n.upload("/admin/articles", f, pngImage(t, 40, 30), author)
+	w := n.uploadForm("/admin/articles", f, pngImage(t, 40, 30), author)
 	body := w.Body.String()
 	if w.Code != http.StatusOK || !strings.Contains(body, "First paragraph.\n\nSecond paragraph.\n\n::: figure\n![A gull](/media/") ||
 		!strings.Contains(body, "Credit: Staff\n:::") || !strings.Contains(body, `value="With a picture"`) {
@@ -149,14 +149,14 @@ func TestUploadWithoutJavaScript(t *testing.T) {
 		t.Errorf("the first image did not become the featured image")
 	}
 	// A non-image: the message sits by the file field, the rest is kept.
-	w = n.upload("/admin/articles", f, []byte("%PDF-1.4 not an image"), author)
+	w = n.uploadForm("/admin/articles", f, []byte("%PDF-1.4 not an image"), author)
 	body = w.Body.String()
 	if w.Code != http.StatusBadRequest || !strings.Contains(body, `id="file-error" role="alert">Only JPEG`) || !strings.Contains(body, `value="A gull"`) {
 		t.Errorf("non-image without script: %d\n%s", w.Code, body)
 	}
 	// An image past the limit: 413, the message by the file field, the
 	// text kept.
-	w = n.upload("/admin/articles", f, make([]byte, media.MaxImageBytes+1), author)
+	w = n.uploadForm("/admin/articles", f, make([]byte, media.MaxImageBytes+1), author)
 	body = w.Body.String()
 	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(body, `id="file-error" role="alert">That image is larger than 20 MB.`) ||
 		!strings.Contains(body, "Second paragraph.</textarea>") {
@@ -172,7 +172,7 @@ func TestUploadWithoutJavaScript(t *testing.T) {
 func TestPreviews(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		ctx := context.Background()
 		contributor := n.session(n.staff[magazine.RoleContributor])
 		md := "Free words.\n\n::paywall\n\nPaid words.\n\n::pagebreak\n\n::: pullquote\nQuoted.\n:::"
@@ -216,7 +216,7 @@ func TestPreviews(t *testing.T) {
 func TestRevisionsDiffAndRestore(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		ctx := context.Background()
 		editor := n.session(n.staff[magazine.RoleEditor])
 		f := n.form("Tide tables")
@@ -266,7 +266,7 @@ func TestRevisionsDiffAndRestore(t *testing.T) {
 func TestSchedule(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
-		n := newNewsroom(t, st)
+		n := newEditorEnv(t, st)
 		ctx := context.Background()
 		pub, _ := st.Publication(ctx)
 		pub.TimeZone = "Europe/Paris"

@@ -24,6 +24,9 @@ func (a *Admin) routes() []route {
 		manage    = magazine.PermManageStaff
 		audit     = magazine.PermViewAudit
 		ownership = magazine.PermTransferOwnership
+		issues    = magazine.PermManageIssues
+		taxonomy  = magazine.PermManageTaxonomy
+		settings  = magazine.PermManageSettings
 		write     = magazine.PermWriteOwn
 	)
 	const circulation = magazine.PermManageBilling
@@ -70,6 +73,32 @@ func (a *Admin) routes() []route {
 		{"POST /admin/subscribers/{id}/resume", circulation, a.resumeSubscription},
 		{"POST /admin/subscribers/{id}/refund", circulation, a.refundSubscription},
 
+		{"GET /admin/issues", issues, a.issuesPage},
+		{"POST /admin/issues", issues, a.createIssue},
+		{"GET /admin/issues/{id}", issues, a.issuePage},
+		{"POST /admin/issues/{id}", issues, a.updateIssue},
+		{"POST /admin/issues/{id}/cover", issues, a.setIssueCover},
+		{"POST /admin/issues/{id}/articles", issues, a.addToIssue},
+		{"POST /admin/issues/{id}/articles/{article}/move", issues, a.moveInIssue},
+		{"POST /admin/issues/{id}/articles/{article}/remove", issues, a.removeFromIssue},
+		{"POST /admin/issues/{id}/order", issues, a.orderIssue},
+		{"POST /admin/issues/{id}/publish", issues, a.publishIssue},
+		{"GET /admin/sections", taxonomy, a.sectionsPage},
+		{"POST /admin/sections", taxonomy, a.createSection},
+		{"GET /admin/sections/{id}", taxonomy, a.sectionPage},
+		{"POST /admin/sections/{id}", taxonomy, a.updateSection},
+		{"POST /admin/sections/{id}/move", taxonomy, a.moveSection},
+		{"POST /admin/sections/{id}/delete", taxonomy, a.deleteSection},
+		{"GET /admin/tags", taxonomy, a.tagsPage},
+		{"POST /admin/tags/{id}", taxonomy, a.renameTag},
+		{"POST /admin/tags/{id}/merge", taxonomy, a.mergeTag},
+		{"POST /admin/tags/{id}/delete", taxonomy, a.deleteTag},
+		{"GET /admin/authors", taxonomy, a.authorsPage},
+		{"POST /admin/authors", taxonomy, a.createAuthor},
+		{"GET /admin/authors/{id}", taxonomy, a.authorPage},
+		{"POST /admin/authors/{id}", taxonomy, a.updateAuthor},
+		{"GET /admin/settings", settings, a.settingsPage},
+		{"POST /admin/settings", settings, a.saveSettings},
 		// Articles: the list, the editor and revisions. write_own opens the
 		// editor; which articles one may edit or publish is checked per
 		// article (editor_access.go).

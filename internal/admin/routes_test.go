@@ -19,11 +19,12 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 	target := e.addStaff("target@example.com", magazine.RoleContributor, testPassword)
 	admin2 := e.addStaff("admin2@example.com", magazine.RoleAdmin, testPassword)
 	id := strconv.FormatInt(target.ID, 10)
-	art := strconv.FormatInt(e.article(magazine.StatusDraft).ID, 10) // started by nobody: only editors and up may edit it
 	e.withBilling()
 	plan := strconv.FormatInt(e.addPlan("Digital", 800, 8000, magazine.EntSubscriberContent).ID, 10)
 	sub := strconv.FormatInt(e.subscribe("reader@example.com", e.addPlan("Print", 1400, 0, magazine.EntPrintEdition), &magazine.Address{
 		Name: "Ada Reader", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}), 10)
+	nr := e.newsroom()
+	art := strconv.FormatInt(e.article(magazine.StatusDraft).ID, 10) // started by nobody: only editors and up may edit it
 
 	const (
 		anyone = "anyone" // open, also to visitors who are not signed in
@@ -75,18 +76,44 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"POST /admin/subscribers/{id}/resume":     {"admin", "/admin/subscribers/" + sub + "/resume", url.Values{}},
 		"POST /admin/subscribers/{id}/refund":     {"admin", "/admin/subscribers/" + sub + "/refund", url.Values{}},
 
-		"GET /admin/articles":                             {staff, "/admin/articles?status=draft&q=x", nil},
-		"GET /admin/articles/new":                         {"contributor", "/admin/articles/new", nil},
-		"POST /admin/articles":                            {"contributor", "/admin/articles", url.Values{"headline": {""}}},
-		"GET /admin/articles/{id}":                        {"editor", "/admin/articles/" + art, nil},
-		"POST /admin/articles/{id}":                       {"editor", "/admin/articles/" + art, url.Values{"headline": {""}}},
-		"POST /admin/articles/autosave":                   {"contributor", "/admin/articles/autosave", url.Values{"headline": {""}}},
-		"POST /admin/articles/preview":                    {"contributor", "/admin/articles/preview", url.Values{"body": {"Hello"}}},
-		"POST /admin/articles/preview/page":               {"contributor", "/admin/articles/preview/page", url.Values{"headline": {"H"}}},
-		"POST /admin/articles/upload":                     {"contributor", "/admin/articles/upload", url.Values{}},
-		"GET /admin/articles/{id}/revisions":              {"editor", "/admin/articles/" + art + "/revisions", nil},
-		"GET /admin/articles/{id}/revisions/diff":         {"editor", "/admin/articles/" + art + "/revisions/diff", nil},
-		"POST /admin/articles/{id}/revisions/{n}/restore": {"editor", "/admin/articles/" + art + "/revisions/1/restore", url.Values{}},
+		"GET /admin/issues":                                 {"editor", "/admin/issues", nil},
+		"POST /admin/issues":                                {"editor", "/admin/issues", url.Values{"volume": {"x"}}},
+		"GET /admin/issues/{id}":                            {"editor", nr.issue, nil},
+		"POST /admin/issues/{id}":                           {"editor", nr.issue, url.Values{"volume": {"0"}}},
+		"POST /admin/issues/{id}/cover":                     {"editor", nr.issue + "/cover", url.Values{"key": {"no/such-key.jpg"}}},
+		"POST /admin/issues/{id}/articles":                  {"editor", nr.issue + "/articles", url.Values{"article": {"0"}}},
+		"POST /admin/issues/{id}/articles/{article}/move":   {"editor", nr.issue + "/articles/" + nr.article + "/move", url.Values{"direction": {"up"}}},
+		"POST /admin/issues/{id}/articles/{article}/remove": {"editor", nr.issue + "/articles/999999/remove", url.Values{}},
+		"POST /admin/issues/{id}/order":                     {"editor", nr.issue + "/order", url.Values{"order": {"1,2"}}},
+		"POST /admin/issues/{id}/publish":                   {"editor", nr.emptyIssue + "/publish", url.Values{}},
+		"GET /admin/sections":                               {"editor", "/admin/sections", nil},
+		"POST /admin/sections":                              {"editor", "/admin/sections", url.Values{"name": {""}}},
+		"GET /admin/sections/{id}":                          {"editor", nr.section, nil},
+		"POST /admin/sections/{id}":                         {"editor", nr.section, url.Values{"name": {""}}},
+		"POST /admin/sections/{id}/move":                    {"editor", nr.section + "/move", url.Values{"direction": {"sideways"}}},
+		"POST /admin/sections/{id}/delete":                  {"editor", nr.section + "/delete", url.Values{}},
+		"GET /admin/tags":                                   {"editor", "/admin/tags", nil},
+		"POST /admin/tags/{id}":                             {"editor", nr.tag, url.Values{"name": {""}}},
+		"POST /admin/tags/{id}/merge":                       {"editor", nr.tag + "/merge", url.Values{"into": {"0"}}},
+		"POST /admin/tags/{id}/delete":                      {"editor", "/admin/tags/999999/delete", url.Values{}},
+		"GET /admin/authors":                                {"editor", "/admin/authors", nil},
+		"POST /admin/authors":                               {"editor", "/admin/authors", url.Values{"name": {""}}},
+		"GET /admin/authors/{id}":                           {"editor", nr.author, nil},
+		"POST /admin/authors/{id}":                          {"editor", nr.author, url.Values{"name": {""}}},
+		"GET /admin/settings":                               {"admin", "/admin/settings", nil},
+		"POST /admin/settings":                              {"admin", "/admin/settings", url.Values{"name": {""}}},
+		"GET /admin/articles":                               {staff, "/admin/articles?status=draft&q=x", nil},
+		"GET /admin/articles/new":                           {"contributor", "/admin/articles/new", nil},
+		"POST /admin/articles":                              {"contributor", "/admin/articles", url.Values{"headline": {""}}},
+		"GET /admin/articles/{id}":                          {"editor", "/admin/articles/" + art, nil},
+		"POST /admin/articles/{id}":                         {"editor", "/admin/articles/" + art, url.Values{"headline": {""}}},
+		"POST /admin/articles/autosave":                     {"contributor", "/admin/articles/autosave", url.Values{"headline": {""}}},
+		"POST /admin/articles/preview":                      {"contributor", "/admin/articles/preview", url.Values{"body": {"Hello"}}},
+		"POST /admin/articles/preview/page":                 {"contributor", "/admin/articles/preview/page", url.Values{"headline": {"H"}}},
+		"POST /admin/articles/upload":                       {"contributor", "/admin/articles/upload", url.Values{}},
+		"GET /admin/articles/{id}/revisions":                {"editor", "/admin/articles/" + art + "/revisions", nil},
+		"GET /admin/articles/{id}/revisions/diff":           {"editor", "/admin/articles/" + art + "/revisions/diff", nil},
+		"POST /admin/articles/{id}/revisions/{n}/restore":   {"editor", "/admin/articles/" + art + "/revisions/1/restore", url.Values{}},
 	}
 
 	rank := map[string]int{"anonymous": -1}
@@ -166,7 +193,10 @@ func TestNavigationFollowsPermissions(t *testing.T) {
 	e := newEnv(t, "http://masthead.test")
 	for _, role := range magazine.Roles() {
 		body := e.do(http.MethodGet, "/admin/", nil, e.session(e.staff[role])).Body.String()
-		for link, perm := range map[string]magazine.Permission{`href="/admin/staff"`: magazine.PermManageStaff, `href="/admin/audit"`: magazine.PermViewAudit} {
+		for link, perm := range map[string]magazine.Permission{`href="/admin/staff"`: magazine.PermManageStaff, `href="/admin/audit"`: magazine.PermViewAudit,
+			`href="/admin/issues"`: magazine.PermManageIssues, `href="/admin/sections"`: magazine.PermManageTaxonomy,
+			`href="/admin/tags"`: magazine.PermManageTaxonomy, `href="/admin/authors"`: magazine.PermManageTaxonomy,
+			`href="/admin/settings"`: magazine.PermManageSettings} {
 			if strings.Contains(body, link) != role.Can(perm) {
 				t.Errorf("%s: menu link %s shown = %v, want %v", role, link, !role.Can(perm), role.Can(perm))
 			}

@@ -92,7 +92,7 @@ func (a *Admin) uploadIntoForm(r *http.Request, f *editorForm) error {
 // storeImage checks the figure's fields, ingests the image (content
 // check, metadata stripped, smaller copies) and records it.
 func (a *Admin) storeImage(r *http.Request, file multipart.File, header *multipart.FileHeader, fig figureFields) (url, markdown string, err error) {
-	if a.media == nil {
+	if a.files == nil {
 		return "", "", &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "Image uploads are not set up on this server."}
 	}
 	if header.Size > media.MaxImageBytes {
@@ -107,7 +107,7 @@ func (a *Admin) storeImage(r *http.Request, file multipart.File, header *multipa
 		return "", "", err
 	}
 	ctx := r.Context()
-	img, err := media.Ingest(ctx, a.media, data)
+	img, err := media.Ingest(ctx, a.files, data)
 	if err != nil {
 		return "", "", err
 	}

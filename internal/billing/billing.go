@@ -27,6 +27,9 @@ type Provider interface {
 	// Cancel ends the subscription at the provider: at the end of the paid
 	// period, or at once.
 	Cancel(ctx context.Context, sub store.Subscription, atPeriodEnd bool, idempotencyKey string) error
+	// ChangePlan moves the subscription to another plan or interval, at
+	// amount per interval from the next payment on (no proration).
+	ChangePlan(ctx context.Context, sub store.Subscription, plan magazine.Plan, interval string, amount int64, idempotencyKey string) error
 	// Resume undoes a cancellation at period end.
 	Resume(ctx context.Context, sub store.Subscription, idempotencyKey string) error
 	// Refund returns the whole payment. The same key never refunds twice.

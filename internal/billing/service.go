@@ -265,6 +265,56 @@ func (s *Service) CancelNow(ctx context.Context, subID int64, who Actor) error {
 	})
 }
 
+// ChangePlan moves a running subscription to another plan or interval.
+// The new plan's entitlements apply at once; its price from the next
+// payment on. A plan with the print edition needs a shipping address on
+// the subscription first.
+func (s *Service) ChangePlan(ctx context.Context, subID, planID int64, interval string, who Actor) error {
+	sub, err := s.st.Subscription(ctx, subID)
+	if err != nil {
+		return err
+	}
+	if err := who.check(sub); err != nil {
+		return err
+	}
+	if !sub.GrantsAccess(s.st.Now()) || sub.Comp {
+		return magazine.Errorf(magazine.EINVALID, "Only a running paid subscription can change plans.")
+	}
+	plan, err := s.st.Plan(ctx, planID)
+	if magazine.IsNotFound(err) || (err == nil && !plan.Active) {
+		return magazine.FieldError("plan", "There is no such plan on offer.")
+	} else if err != nil {
+		return err
+	}
+	amount, err := PriceFor(plan, interval)
+	if err != nil {
+		return err
+	}
+	if plan.ID == sub.PlanID && interval == sub.Interval {
+		return magazine.FieldError("plan", "That is already your plan.")
+	}
+	if plan.NeedsShipping() && sub.Shipping.Country == "" {
+		return magazine.FieldError("address", "The print edition needs a shipping address: subscribe to %s from the subscribe page, which asks for one.", plan.Name)
+	}
+	key := fmt.Sprintf("%s-change-%d-%d-%s-%d", s.opt.KeyPrefix, sub.ID, plan.ID, interval, sub.UpdatedAt.Unix())
+	if err := s.p.ChangePlan(ctx, sub, plan, interval, amount, key); err != nil {
+		return fmt.Errorf("change plan of subscription %d at %s: %w", sub.ID, s.p.Name(), err)
+	}
+	return s.st.Billing(ctx, func(btx *store.BillingTx) error {
+		cur, err := btx.Subscription(subID)
+		if err != nil {
+			return err
+		}
+		old, err := btx.Plan(cur.PlanID)
+		if err != nil {
+			return err
+		}
+		cur.PlanID, cur.Interval, cur.Amount, cur.Currency = plan.ID, interval, amount, plan.Currency
+		return btx.SaveSubscription(cur, cur.Status, store.SubEvent{Kind: "plan_changed", Actor: who.String(),
+			Detail: fmt.Sprintf("%s → %s, %s per %s from the next payment", old.Name, plan.Name, formatMoney(amount, plan.Currency), interval)})
+	})
+}
+
 // Resume undoes a cancellation at period end, before the period ends.
 func (s *Service) Resume(ctx context.Context, subID int64, who Actor) error {
 	sub, err := s.st.Subscription(ctx, subID)

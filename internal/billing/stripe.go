@@ -10,6 +10,7 @@ import (
 
 	"github.com/stripe/stripe-go/v82"
 
+	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -122,6 +123,46 @@ func (s *Stripe) Cancel(ctx context.Context, sub store.Subscription, atPeriodEnd
 	params.SetIdempotencyKey(key)
 	if _, err := s.c.V1Subscriptions.Cancel(ctx, sub.ProviderSubscriptionID, params); err != nil {
 		return fmt.Errorf("cancel Stripe subscription %s: %w", sub.ProviderSubscriptionID, err)
+	}
+	return nil
+}
+
+// ChangePlan implements Provider: the subscription's one item gets the new
+// price, inline like at checkout, from the next invoice on (no proration:
+// the reader has paid for the current period). An inline price on a
+// subscription needs a product, so one is made per change.
+func (s *Stripe) ChangePlan(ctx context.Context, sub store.Subscription, plan magazine.Plan, interval string, amount int64, key string) error {
+	if sub.ProviderSubscriptionID == "" {
+		return fmt.Errorf("subscription %d has no Stripe subscription yet", sub.ID)
+	}
+	cur, err := s.c.V1Subscriptions.Retrieve(ctx, sub.ProviderSubscriptionID, nil)
+	if err != nil {
+		return fmt.Errorf("read Stripe subscription %s: %w", sub.ProviderSubscriptionID, err)
+	}
+	if cur.Items == nil || len(cur.Items.Data) == 0 {
+		return fmt.Errorf("Stripe subscription %s has no items", sub.ProviderSubscriptionID)
+	}
+	pp := &stripe.ProductCreateParams{Name: stripe.String(plan.Name)}
+	pp.SetIdempotencyKey(key + "-product")
+	prod, err := s.c.V1Products.Create(ctx, pp)
+	if err != nil {
+		return fmt.Errorf("create Stripe product for plan %s: %w", plan.Slug, err)
+	}
+	params := &stripe.SubscriptionUpdateParams{
+		ProrationBehavior: stripe.String("none"),
+		Items: []*stripe.SubscriptionUpdateItemParams{{
+			ID: stripe.String(cur.Items.Data[0].ID),
+			PriceData: &stripe.SubscriptionUpdateItemPriceDataParams{
+				Currency:   stripe.String(strings.ToLower(plan.Currency)),
+				Product:    stripe.String(prod.ID),
+				UnitAmount: stripe.Int64(amount),
+				Recurring:  &stripe.SubscriptionUpdateItemPriceDataRecurringParams{Interval: stripe.String(interval)},
+			},
+		}},
+	}
+	params.SetIdempotencyKey(key)
+	if _, err := s.c.V1Subscriptions.Update(ctx, sub.ProviderSubscriptionID, params); err != nil {
+		return fmt.Errorf("change the price of Stripe subscription %s: %w", sub.ProviderSubscriptionID, err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,6 +219,42 @@ func TestStripeWebhookRetryable(t *testing.T) {
 		}
 		if pays, _ := st.SubscriptionPayments(ctx, id); len(pays) != 0 {
 			t.Fatalf("a failed delivery recorded %+v", pays)
+		}
+	})
+}
+
+// TestStripeChangePlan moves a subscription to a yearly price at Stripe:
+// the item gets the new inline price with no proration, under an
+// idempotency key, and the local subscription follows.
+func TestStripeChangePlan(t *testing.T) {
+	url := stripeMockURL(t)
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := setupStripe(t, st, url)
+		r, id := f.incomplete(t, "changer@example.com", "cs_change")
+		f.activate(t, id, "change", t0)
+		if err := f.svc.ChangePlan(ctx, id, f.plan.ID, "year", billing.Reader(r.ID)); err != nil {
+			t.Fatal(err)
+		}
+		updates := f.rec.requests("POST", "/v1/subscriptions/sub_change")
+		if len(updates) != 1 || updates[0].Key == "" {
+			t.Fatalf("plan change sent %d updates", len(updates))
+		}
+		u := updates[0]
+		if formValue(u, "proration_behavior") != "none" || formValue(u, "items[0][price_data][unit_amount]") != strconv.FormatInt(f.plan.YearlyPrice, 10) ||
+			formValue(u, "items[0][price_data][recurring][interval]") != "year" {
+			t.Fatalf("plan change sent %v", u.Form)
+		}
+		sub, _ := st.Subscription(ctx, id)
+		if sub.Interval != "year" || sub.Amount != f.plan.YearlyPrice {
+			t.Errorf("after the change: %s", fmtSub(sub))
+		}
+		// The same plan again is refused before Stripe hears of it.
+		if err := f.svc.ChangePlan(ctx, id, f.plan.ID, "year", billing.Reader(r.ID)); magazine.ErrorCode(err) != magazine.EINVALID {
+			t.Errorf("changing to the current plan: %v", err)
+		}
+		if n := len(f.rec.requests("POST", "/v1/subscriptions/sub_change")); n != 1 {
+			t.Errorf("%d updates after a refused change", n)
 		}
 	})
 }

@@ -54,6 +54,12 @@ func (t *TestMode) Cancel(ctx context.Context, sub store.Subscription, atPeriodE
 	return nil
 }
 
+// ChangePlan implements Provider; the next renewal charges the new amount.
+func (t *TestMode) ChangePlan(ctx context.Context, sub store.Subscription, plan magazine.Plan, interval string, amount int64, key string) error {
+	t.count("change_plan")
+	return nil
+}
+
 // Resume implements Provider.
 func (t *TestMode) Resume(ctx context.Context, sub store.Subscription, key string) error {
 	t.count("resume")

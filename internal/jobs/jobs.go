@@ -5,7 +5,8 @@
 //
 // Today the work is scheduled publishing: a periodic job every Period (30 s)
 // publishes the articles whose time has come, and Start publishes those
-// that fell due while the server was stopped before it returns.
+// that fell due while the server was stopped before it returns. Smaller
+// periodic jobs deliver mail and delete expired staff sessions.
 package jobs
 
 import (
@@ -55,6 +56,15 @@ type Config struct {
 	// Mail, if set, is run every MailPeriod and on DeliverMailNow to
 	// empty the outbox.
 	Mail *mail.Deliverer
+	// Sweep, if set, is run every SweepPeriod to renew or end
+	// subscriptions whose period is over (billing.Service.Sweep).
+	Sweep func(ctx context.Context) (int, error)
+	// SessionCleanupPeriod between two deletions of expired staff
+	// sessions; DefaultSessionCleanupPeriod when zero.
+	SessionCleanupPeriod time.Duration
+	// AfterSessionCleanup, when set, is called after every such run with
+	// how many sessions it deleted (tests wait on it).
+	AfterSessionCleanup func(n int, err error)
 }
 
 // Queue is a running River client. Close stops it.
@@ -121,6 +131,7 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 		return nil, errors.New("jobs: no store")
 	}
 	cfg.Period = cmp.Or(cfg.Period, DefaultPeriod)
+	cfg.SessionCleanupPeriod = cmp.Or(cfg.SessionCleanupPeriod, DefaultSessionCleanupPeriod)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -138,8 +149,16 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if err := river.AddWorkerSafely(workers, &publishWorker{q: q}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &sessionsWorker{q: q}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
 	if cfg.Mail != nil {
 		if err := river.AddWorkerSafely(workers, &mailWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
+	if cfg.Sweep != nil {
+		if err := river.AddWorkerSafely(workers, &sweepWorker{q: q}); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 	}
@@ -163,6 +182,10 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Mail != nil {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, mailPeriodic())
 	}
+	if cfg.Sweep != nil {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, sweepPeriodic())
+	}
+	rc.PeriodicJobs = append(rc.PeriodicJobs, sessionsPeriodic(cfg.SessionCleanupPeriod))
 	switch cfg.Store.Dialect() {
 	case "postgres":
 		pool, err := pgxpool.New(ctx, cfg.Store.DSN())

@@ -428,3 +428,25 @@ func TestPrintPlanNeedsAddress(t *testing.T) {
 		t.Fatalf("good address: %d\n%s", r.status, r.body)
 	}
 }
+
+func TestChangePlan(t *testing.T) {
+	t.Parallel()
+	e := newReaderEnv(t, storetest.SQLite(t))
+	b := e.browser(t)
+	e.subscribe(t, b, "changer@example.com")
+	r := b.get("/account")
+	contains(t, r, "Change plan", "Digital, 80.00 USD a year")
+	subID := regexpFind(r.body, `/account/subscriptions/(\d+)/plan`)
+	if r = b.post("/account/subscriptions/"+subID+"/plan", url.Values{"choice": {"999:month"}}); r.status != http.StatusBadRequest {
+		t.Errorf("an unknown plan: %d", r.status)
+	}
+	contains(t, r, "no such plan")
+	if r = b.post("/account/subscriptions/"+subID+"/plan", url.Values{"choice": {itoa(e.plan.ID) + ":year"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("change to yearly: %d\n%s", r.status, r.body)
+	}
+	r = b.get("/account?plan_changed=1")
+	contains(t, r, "Your plan has changed", "80.00 USD a year")
+	if r = b.get("/articles/" + e.gated.Slug); !strings.Contains(r.body, gatedPhrase) {
+		t.Error("the subscriber lost access when changing plan")
+	}
+}

@@ -45,6 +45,8 @@ type Config struct {
 	LogLinks bool
 	// Now is the clock of sessions and the meter; time.Now when nil.
 	Now func() time.Time
+	// MailQueued is told when a sign-in link waits in the outbox.
+	MailQueued func(ctx context.Context)
 }
 
 // sessionCookies are the cookies that identify a reader or a member of
@@ -81,7 +83,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 
 	site, err := web.New(web.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
-		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now})
+		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued})
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +91,7 @@ func New(cfg Config) (http.Handler, error) {
 	site.Register(mux)
 	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
-	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Now: cfg.Now})
+	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}

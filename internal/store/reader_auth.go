@@ -56,11 +56,9 @@ type NewReaderSession struct {
 }
 
 // CreateReaderLink stores a link and queues the message that carries it,
-// in one transaction: either both exist or neither.
+// in one transaction: either both exist or neither. A Mail without a
+// recipient queues nothing (the operator's command prints the link).
 func (s *Store) CreateReaderLink(ctx context.Context, l ReaderLink, m Mail) error {
-	if err := validMail(m); err != nil {
-		return err
-	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now().Unix()
 		// Used and expired links go whenever a new one is made.
@@ -70,6 +68,9 @@ func (s *Store) CreateReaderLink(ctx context.Context, l ReaderLink, m Mail) erro
 		if _, err := s.exec(ctx, tx, `INSERT INTO reader_tokens (token_hash, purpose, email, reader_id, name, return_to, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.TokenHash, l.Purpose, l.Email, l.ReaderID, l.Name, l.ReturnTo, now, l.ExpiresAt.Unix()); err != nil {
 			return fmt.Errorf("insert reader link: %w", err)
+		}
+		if m.To == "" {
+			return nil
 		}
 		_, err := s.EnqueueMailTx(ctx, tx, m)
 		return err

@@ -339,12 +339,12 @@ func (b *BillingTx) InsertSubscription(sub Subscription, ev SubEvent) (int64, er
 // set, adds ev to its history with the status it went from.
 func (b *BillingTx) SaveSubscription(sub Subscription, from magazine.SubStatus, ev SubEvent) error {
 	a := sub.Shipping
-	res, err := b.s.exec(b.ctx, b.tx, `UPDATE subscriptions SET status = ?, billing_interval = ?, currency = ?, amount = ?,
+	res, err := b.s.exec(b.ctx, b.tx, `UPDATE subscriptions SET plan_id = ?, status = ?, billing_interval = ?, currency = ?, amount = ?,
 		current_period_end = ?, cancel_at_period_end = ?, grace_until = ?, first_payment_at = ?, comp = ?, ended_at = ?,
 		provider_checkout_id = ?, provider_subscription_id = ?, provider_customer_id = ?, provider_at = ?,
 		ship_name = ?, ship_line1 = ?, ship_line2 = ?, ship_city = ?, ship_region = ?, ship_postal_code = ?, ship_country = ?,
 		updated_at = ? WHERE id = ?`,
-		string(sub.Status), sub.Interval, sub.Currency, sub.Amount, unixOrZero(sub.CurrentPeriodEnd), sub.CancelAtPeriodEnd,
+		sub.PlanID, string(sub.Status), sub.Interval, sub.Currency, sub.Amount, unixOrZero(sub.CurrentPeriodEnd), sub.CancelAtPeriodEnd,
 		unixOrZero(sub.GraceUntil), unixOrZero(sub.FirstPaymentAt), sub.Comp, unixOrZero(sub.EndedAt), sub.CheckoutID,
 		sub.ProviderSubscriptionID, sub.ProviderCustomerID, unixOrZero(sub.ProviderAt), a.Name, a.Line1, a.Line2, a.City,
 		a.Region, a.PostalCode, a.Country, b.s.Now().Unix(), sub.ID)
@@ -377,4 +377,21 @@ func (b *BillingTx) AddEvent(ev SubEvent) error {
 		return fmt.Errorf("record %s on subscription %d: %w", ev.Kind, ev.SubscriptionID, err)
 	}
 	return nil
+}
+
+// DueSubscriptions returns up to limit subscriptions of the providers
+// that still grant access by their status but whose period ended by now.
+func (s *Store) DueSubscriptions(ctx context.Context, providers []string, now time.Time, limit int) ([]Subscription, error) {
+	if len(providers) == 0 {
+		return nil, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(providers)), ", ")
+	args := []any{}
+	for _, p := range providers {
+		args = append(args, p)
+	}
+	args = append(args, now.Unix(), limit)
+	return s.subscriptionList(ctx, "SELECT "+subCols+" FROM subscriptions WHERE provider IN ("+marks+`)
+		AND status IN ('trialing', 'active', 'past_due') AND current_period_end > 0 AND current_period_end <= ?
+		ORDER BY current_period_end LIMIT ?`, args...)
 }

@@ -43,15 +43,8 @@ func (s *Store) SectionBySlug(ctx context.Context, slug string) (magazine.Sectio
 
 // CreateSection adds a section.
 func (s *Store) CreateSection(ctx context.Context, sec magazine.Section) (magazine.Section, error) {
-	sec.Name = strings.TrimSpace(sec.Name)
-	if sec.Name == "" {
-		return sec, magazine.FieldError("name", "A section needs a name.")
-	}
-	if sec.Slug == "" {
-		sec.Slug = magazine.Slugify(sec.Name)
-	}
-	if !magazine.ValidSlug(sec.Slug) {
-		return sec, magazine.FieldError("slug", "A slug uses lower-case letters, digits and hyphens.")
+	if err := checkSection(&sec); err != nil {
+		return sec, err
 	}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.insert(ctx, tx, "INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, ?)",
@@ -100,15 +93,8 @@ func (s *Store) AuthorBySlug(ctx context.Context, slug string) (magazine.Author,
 
 // CreateAuthor adds an author.
 func (s *Store) CreateAuthor(ctx context.Context, a magazine.Author) (magazine.Author, error) {
-	a.Name = strings.TrimSpace(a.Name)
-	if a.Name == "" {
-		return a, magazine.FieldError("name", "An author needs a name.")
-	}
-	if a.Slug == "" {
-		a.Slug = magazine.Slugify(a.Name)
-	}
-	if !magazine.ValidSlug(a.Slug) {
-		return a, magazine.FieldError("slug", "A slug uses lower-case letters, digits and hyphens.")
+	if err := checkAuthor(&a); err != nil {
+		return a, err
 	}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.insert(ctx, tx, "INSERT INTO authors (slug, name, bio, photo_url) VALUES (?, ?, ?, ?)",

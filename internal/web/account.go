@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/masthead-press/masthead/internal/billing"
@@ -27,6 +28,14 @@ type accountSub struct {
 	RefundDeadline time.Time
 	NeedsAddress   bool
 	Payments       []store.Payment
+	// Choices are the other plans and intervals it can move to.
+	Choices []planChoice
+}
+
+// planChoice is one option of the change-plan form: "PLAN:INTERVAL".
+type planChoice struct {
+	Value string
+	Label string
 }
 
 type accountPage struct {
@@ -50,6 +59,7 @@ var notices = map[string]string{
 	"refunded":      "Your payment has been refunded in full and the subscription has ended. We have sent you a confirmation.",
 	"address":       "Your shipping address has been saved.",
 	"email_sent":    "We have sent a link to your new address. Your address changes when you open it.",
+	"plan_changed":  "Your plan has changed. What it includes applies now; its price from your next payment.",
 }
 
 // account shows the reader's subscriptions, payments and settings.
@@ -81,6 +91,10 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	now := s.now()
+	plans, err := s.store.Plans(ctx, true)
+	if err != nil {
+		return err
+	}
 	for _, sub := range subs {
 		if sub.Status == magazine.SubIncomplete {
 			continue // an abandoned checkout is nothing to show
@@ -99,6 +113,9 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 		if as.Live && !sub.Comp && !sub.CancelAtPeriodEnd {
 			as.NextPayment = sub.CurrentPeriodEnd
 		}
+		if as.Live && !sub.Comp {
+			as.Choices = planChoices(plans, sub)
+		}
 		if as.Payments, err = s.store.SubscriptionPayments(ctx, sub.ID); err != nil {
 			return err
 		}
@@ -106,6 +123,44 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 	}
 	private(w)
 	return s.render(w, "account", status, page.Pub, data)
+}
+
+func planChoices(plans []magazine.Plan, sub store.Subscription) []planChoice {
+	var out []planChoice
+	for _, p := range plans {
+		for _, iv := range []struct {
+			name  string
+			price int64
+		}{{"month", p.MonthlyPrice}, {"year", p.YearlyPrice}} {
+			if iv.price <= 0 || (p.ID == sub.PlanID && iv.name == sub.Interval) {
+				continue
+			}
+			out = append(out, planChoice{Value: strconv.FormatInt(p.ID, 10) + ":" + iv.name,
+				Label: p.Name + ", " + store.Money(iv.price, p.Currency) + " a " + iv.name})
+		}
+	}
+	return out
+}
+
+// changePlan moves one of the reader's subscriptions to another plan.
+func (s *Site) changePlan(w http.ResponseWriter, r *http.Request) error {
+	rs, err := s.requireReader(r)
+	if err != nil {
+		return err
+	}
+	if s.billing == nil {
+		return httpx.NotFound
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return httpx.NotFound
+	}
+	planRaw, interval, _ := strings.Cut(r.PostFormValue("choice"), ":")
+	planID, _ := strconv.ParseInt(planRaw, 10, 64)
+	if err := s.billing.ChangePlan(r.Context(), id, planID, interval, billing.Reader(rs.Reader.ID)); err != nil {
+		return s.accountRefusal(w, r, id, err)
+	}
+	return &httpx.Redirect{URL: "/account?plan_changed=1", Status: http.StatusSeeOther}
 }
 
 func statusWords(sub store.Subscription, now time.Time) string {

@@ -40,6 +40,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /account", dynamic(s.account))
 	mux.Handle("POST /account/subscriptions/{id}/{action}", post(s.subscriptionAction))
 	mux.Handle("POST /account/subscriptions/{id}/address", post(s.saveAddress))
+	mux.Handle("POST /account/subscriptions/{id}/plan", post(s.changePlan))
 	mux.Handle("POST /account/email", post(s.changeEmail))
 	mux.Handle("GET /account/data.json", dynamic(s.exportData))
 	mux.Handle("POST /account/delete", post(s.deleteAccount))

@@ -114,6 +114,9 @@ func (s *Site) sendLink(r *http.Request, l store.ReaderLink) error {
 	if err := s.store.CreateReaderLink(ctx, l, m); err != nil {
 		return err
 	}
+	if s.mailQueued != nil {
+		s.mailQueued(ctx)
+	}
 	if s.logLinks {
 		s.log.InfoContext(ctx, "reader link (no SMTP server is set, so it is printed here)", "purpose", l.Purpose, "to", l.Email, "link", link)
 	}

@@ -47,6 +47,7 @@ type Site struct {
 	mail         *mail.Templates
 	now          func() time.Time
 	logLinks     bool
+	mailQueued   func(ctx context.Context)
 	cookies      auth.Cookies // the reader's session cookie
 	staffCookies auth.Cookies
 	cop          *http.CrossOriginProtection
@@ -80,6 +81,9 @@ type Config struct {
 	LogLinks bool
 	// Now is the clock of sessions, links and the meter; time.Now when nil.
 	Now func() time.Time
+	// MailQueued, if set, is told when a message that should not wait (a
+	// sign-in link) was put in the outbox, so delivery starts at once.
+	MailQueued func(ctx context.Context)
 }
 
 // New parses the templates and hashes the assets.
@@ -89,7 +93,7 @@ func New(cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
-		billing: cfg.Billing, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, cop: http.NewCrossOriginProtection()}
+		billing: cfg.Billing, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection()}
 	if s.now == nil {
 		s.now = time.Now
 	}

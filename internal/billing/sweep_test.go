@@ -1,0 +1,70 @@
+package billing_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/billing"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/storetest"
+)
+
+// TestSweep plays the calendar in TEST MODE: a monthly subscription renews
+// with a new payment once per period, one canceled at period end ends
+// when the period does, and a comp expires on its date.
+func TestSweep(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := setup(t, st)
+		_, renewing := f.subscribe(t, "renew@example.com")
+		_, leaving := f.subscribe(t, "leave@example.com")
+		if err := f.svc.Cancel(ctx, leaving, billing.Reader(mustSub(t, st, leaving).ReaderID)); err != nil {
+			t.Fatal(err)
+		}
+		comped, err := st.CreateReader(ctx, "comp@example.com", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		compID, err := f.svc.Comp(ctx, comped.ID, f.plan.ID, t0.Add(10*24*time.Hour), billing.Staff("editor@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.svc.Sweep(ctx); err != nil || n != 0 {
+			t.Fatalf("a sweep before anything is due moved %d (%v)", n, err)
+		}
+
+		*f.now = t0.AddDate(0, 1, 1) // a day past the first period
+		n, err := f.svc.Sweep(ctx)
+		if err != nil || n != 3 {
+			t.Fatalf("sweep moved %d subscriptions (%v), want 3", n, err)
+		}
+		if n, _ := f.svc.Sweep(ctx); n != 0 {
+			t.Errorf("a second sweep moved %d more", n)
+		}
+		r := mustSub(t, st, renewing)
+		if r.Status != magazine.SubActive || !r.CurrentPeriodEnd.Equal(t0.AddDate(0, 2, 0)) || !r.GrantsAccess(*f.now) {
+			t.Errorf("renewed subscription: %s until %v", r.Status, r.CurrentPeriodEnd)
+		}
+		if pays, _ := st.SubscriptionPayments(ctx, renewing); len(pays) != 2 {
+			t.Errorf("%d payments after one renewal, want 2", len(pays))
+		}
+		if l := mustSub(t, st, leaving); l.Status != magazine.SubCanceled || l.GrantsAccess(*f.now) {
+			t.Errorf("canceled subscription after its period: %s", l.Status)
+		}
+		if c := mustSub(t, st, compID); c.Status != magazine.SubExpired || c.GrantsAccess(*f.now) {
+			t.Errorf("comp after its date: %s", c.Status)
+		}
+	})
+}
+
+func mustSub(t *testing.T, st *store.Store, id int64) store.Subscription {
+	t.Helper()
+	sub, err := st.Subscription(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}

@@ -1,0 +1,52 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// DefaultSessionCleanupPeriod is how often expired staff sessions are
+// deleted. Nothing reads an expired session (SessionByHash checks the
+// expiry), so this only keeps the table small.
+const DefaultSessionCleanupPeriod = time.Hour
+
+// DeleteExpiredSessionsArgs is the job that deletes expired staff
+// sessions.
+type DeleteExpiredSessionsArgs struct{}
+
+// Kind names the job in River's table.
+func (DeleteExpiredSessionsArgs) Kind() string { return "delete_expired_sessions" }
+
+type sessionsWorker struct {
+	river.WorkerDefaults[DeleteExpiredSessionsArgs]
+	q *Queue
+}
+
+// Work deletes the expired sessions. A failed run is not retried: the next
+// periodic run is the retry.
+func (w *sessionsWorker) Work(ctx context.Context, _ *river.Job[DeleteExpiredSessionsArgs]) error {
+	n, err := w.q.cfg.Store.DeleteExpiredSessions(ctx)
+	if w.q.cfg.AfterSessionCleanup != nil {
+		w.q.cfg.AfterSessionCleanup(n, err)
+	}
+	if err != nil {
+		w.q.cfg.Log.Error("deleting expired staff sessions failed; the next run tries again", "err", err)
+		return err
+	}
+	if n > 0 {
+		w.q.cfg.Log.Debug("deleted expired staff sessions", "sessions", n)
+	}
+	return nil
+}
+
+func sessionsPeriodic(period time.Duration) *river.PeriodicJob {
+	return river.NewPeriodicJob(
+		river.PeriodicInterval(period),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return DeleteExpiredSessionsArgs{}, &river.InsertOpts{MaxAttempts: 1}
+		},
+		&river.PeriodicJobOpts{ID: "delete_expired_sessions", RunOnStart: true},
+	)
+}

@@ -143,5 +143,26 @@ func TestFreeSlugAndNewsroomList(t *testing.T) {
 		if list, _, _ = s.NewsroomArticles(ctx, store.NewsroomFilter{Query: "100%"}); len(list) != 0 {
 			t.Errorf("%% matched as a wildcard: %v", list)
 		}
+		// An unpublished issue is a filter too.
+		issue, err := s.CreateIssue(ctx, magazine.IssueInput{Volume: 1, Number: 2, CoverDate: t0, Title: "Spring"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.article(t, "In the issue", func(in *magazine.ArticleInput) { in.IssueID = issue.ID })
+		if list, _, _ = s.NewsroomArticles(ctx, store.NewsroomFilter{IssueID: issue.ID}); len(list) != 1 || list[0].Headline != "In the issue" {
+			t.Errorf("in issue 1.2: %v", list)
+		}
+		if choices, err := s.IssueChoices(ctx); err != nil || len(choices) != 1 || choices[0].Title != "Spring" {
+			t.Errorf("issue choices: %v, %v", choices, err)
+		}
+		// Pages: two of three, then the last.
+		first, more, err := s.NewsroomArticles(ctx, store.NewsroomFilter{Limit: 2})
+		if err != nil || len(first) != 2 || !more {
+			t.Fatalf("first page: %d, more %v, %v", len(first), more, err)
+		}
+		rest, more, _ := s.NewsroomArticles(ctx, store.NewsroomFilter{Limit: 2, Offset: 2})
+		if len(rest) != 1 || more || rest[0].ID == first[0].ID || rest[0].ID == first[1].ID {
+			t.Errorf("second page: %v, more %v", rest, more)
+		}
 	})
 }

@@ -54,9 +54,16 @@ type Config struct {
 	// Billing runs comps, cancellations and refunds from the circulation
 	// pages; when nil those pages say billing is not configured.
 	Billing *billing.Service
-	// Files keeps uploaded images (issue covers); without it the admin
+	// Files keeps uploaded images (issue covers, the editor's figures); without it the admin
 	// offers only images already uploaded.
 	Files media.Storage
+	// Schedule, if set, asks for a publishing run at t (jobs.Queue.PublishAt)
+	// when an article is scheduled; without it the periodic job publishes
+	// it within its period.
+	Schedule func(ctx context.Context, t time.Time) error
+	// PreviewPage, if set, renders an unsaved article as the public site
+	// would for viewer v (web.Site.Preview).
+	PreviewPage func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
 }
 
 // Admin serves /admin.
@@ -73,6 +80,9 @@ type Admin struct {
 	mail    *mail.Templates
 	billing *billing.Service
 	files   media.Storage
+
+	schedule      func(ctx context.Context, t time.Time) error
+	publicPreview func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
 
 	// Sign-in attempts are limited per IP address and per account, known
 	// or not (the limit must not tell which addresses exist).
@@ -94,6 +104,9 @@ func New(cfg Config) (*Admin, error) {
 		cop:     http.NewCrossOriginProtection(),
 		billing: cfg.Billing,
 		files:   cfg.Files,
+
+		schedule:      cfg.Schedule,
+		publicPreview: cfg.PreviewPage,
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -131,7 +144,8 @@ func New(cfg Config) (*Admin, error) {
 }
 
 var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error",
-	"mailbox", "mailbox_message"}
+	"mailbox", "mailbox_message",
+	"articles", "editor", "revisions", "revisions_diff", "editor_preview"}
 
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {

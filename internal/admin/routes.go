@@ -27,6 +27,7 @@ func (a *Admin) routes() []route {
 		issues    = magazine.PermManageIssues
 		taxonomy  = magazine.PermManageTaxonomy
 		settings  = magazine.PermManageSettings
+		write     = magazine.PermWriteOwn
 	)
 	const circulation = magazine.PermManageBilling
 	return []route{
@@ -98,6 +99,21 @@ func (a *Admin) routes() []route {
 		{"POST /admin/authors/{id}", taxonomy, a.updateAuthor},
 		{"GET /admin/settings", settings, a.settingsPage},
 		{"POST /admin/settings", settings, a.saveSettings},
+		// Articles: the list, the editor and revisions. write_own opens the
+		// editor; which articles one may edit or publish is checked per
+		// article (editor_access.go).
+		{"GET /admin/articles", staff, a.articles},
+		{"GET /admin/articles/new", write, a.newArticlePage},
+		{"POST /admin/articles", write, a.createArticle},
+		{"GET /admin/articles/{id}", write, a.editArticlePage},
+		{"POST /admin/articles/{id}", write, a.updateArticle},
+		{"POST /admin/articles/autosave", write, a.autosave},
+		{"POST /admin/articles/preview", write, a.previewBody},
+		{"POST /admin/articles/preview/page", write, a.previewPage},
+		{"POST /admin/articles/upload", write, a.upload},
+		{"GET /admin/articles/{id}/revisions", write, a.revisions},
+		{"GET /admin/articles/{id}/revisions/diff", write, a.revisionDiff},
+		{"POST /admin/articles/{id}/revisions/{n}/restore", write, a.restoreRevision},
 	}
 }
 

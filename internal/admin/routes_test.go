@@ -24,6 +24,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 	sub := strconv.FormatInt(e.subscribe("reader@example.com", e.addPlan("Print", 1400, 0, magazine.EntPrintEdition), &magazine.Address{
 		Name: "Ada Reader", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}), 10)
 	nr := e.newsroom()
+	art := strconv.FormatInt(e.article(magazine.StatusDraft).ID, 10) // started by nobody: only editors and up may edit it
 
 	const (
 		anyone = "anyone" // open, also to visitors who are not signed in
@@ -101,6 +102,18 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"POST /admin/authors/{id}":                          {"editor", nr.author, url.Values{"name": {""}}},
 		"GET /admin/settings":                               {"admin", "/admin/settings", nil},
 		"POST /admin/settings":                              {"admin", "/admin/settings", url.Values{"name": {""}}},
+		"GET /admin/articles":                               {staff, "/admin/articles?status=draft&q=x", nil},
+		"GET /admin/articles/new":                           {"contributor", "/admin/articles/new", nil},
+		"POST /admin/articles":                              {"contributor", "/admin/articles", url.Values{"headline": {""}}},
+		"GET /admin/articles/{id}":                          {"editor", "/admin/articles/" + art, nil},
+		"POST /admin/articles/{id}":                         {"editor", "/admin/articles/" + art, url.Values{"headline": {""}}},
+		"POST /admin/articles/autosave":                     {"contributor", "/admin/articles/autosave", url.Values{"headline": {""}}},
+		"POST /admin/articles/preview":                      {"contributor", "/admin/articles/preview", url.Values{"body": {"Hello"}}},
+		"POST /admin/articles/preview/page":                 {"contributor", "/admin/articles/preview/page", url.Values{"headline": {"H"}}},
+		"POST /admin/articles/upload":                       {"contributor", "/admin/articles/upload", url.Values{}},
+		"GET /admin/articles/{id}/revisions":                {"editor", "/admin/articles/" + art + "/revisions", nil},
+		"GET /admin/articles/{id}/revisions/diff":           {"editor", "/admin/articles/" + art + "/revisions/diff", nil},
+		"POST /admin/articles/{id}/revisions/{n}/restore":   {"editor", "/admin/articles/" + art + "/revisions/1/restore", url.Values{}},
 	}
 
 	rank := map[string]int{"anonymous": -1}

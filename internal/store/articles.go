@@ -138,42 +138,7 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, in magazine.Article
 		return magazine.Article{}, err
 	}
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		var oldSlug string
-		err := tx.QueryRowContext(ctx, s.d.q("SELECT slug FROM articles WHERE id = ?"), id).Scan(&oldSlug)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Article")
-		} else if err != nil {
-			return fmt.Errorf("read article %d: %w", id, err)
-		}
-		if err := s.checkSlugFree(ctx, tx, in.Slug, id); err != nil {
-			return err
-		}
-		_, err = s.exec(ctx, tx, `UPDATE articles SET slug = ?, headline = ?, dek = ?, section_id = ?, status = ?, visibility = ?,
-			published_at = ?, featured_url = ?, featured_alt = ?, body_md = ?, body_html = ?, preview_html = ?, description = ?,
-			body_text = ?, word_count = ?, page_count = ?, issue_id = ?, issue_position = ?, seo_title = ?, seo_description = ?,
-			updated_at = ? WHERE id = ?`,
-			in.Slug, in.Headline, in.Dek, in.SectionID, in.Status, in.Visibility, unixOrZero(in.PublishedAt),
-			in.FeaturedURL, in.FeaturedAlt, in.BodyMarkdown, strings.Join(r.res.Pages, pageSeparator), r.res.Preview,
-			description(in, r.res), r.res.Text, r.res.WordCount, len(r.res.Pages),
-			nullID(in.IssueID), in.IssuePosition, in.SEOTitle, in.SEODescription, s.Now().Unix(), id)
-		if err != nil {
-			return s.articleWriteError(err, in)
-		}
-		if oldSlug != in.Slug {
-			// The old slug redirects here; the new one is no longer an alias.
-			if _, err := s.exec(ctx, tx, "DELETE FROM article_slugs WHERE slug = ?", in.Slug); err != nil {
-				return fmt.Errorf("drop alias %q: %w", in.Slug, err)
-			}
-			if _, err := s.exec(ctx, tx, "INSERT INTO article_slugs (slug, article_id) VALUES (?, ?)", oldSlug, id); err != nil {
-				return fmt.Errorf("keep old slug %q: %w", oldSlug, err)
-			}
-		}
-		for _, q := range []string{"DELETE FROM article_authors WHERE article_id = ?", "DELETE FROM article_tags WHERE article_id = ?"} {
-			if _, err := s.exec(ctx, tx, q, id); err != nil {
-				return fmt.Errorf("clear links of article %d: %w", id, err)
-			}
-		}
-		if err := s.setArticleLinks(ctx, tx, id, in, map[string]int64{}); err != nil {
+		if err := s.updateArticle(ctx, tx, id, r); err != nil {
 			return err
 		}
 		return s.touch(ctx, tx)
@@ -182,6 +147,52 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, in magazine.Article
 		return magazine.Article{}, err
 	}
 	return s.ArticleByID(ctx, id)
+}
+
+// updateArticle writes r over article id in tx; the caller bumps the
+// content version. The editor calls it inside the transaction that also
+// records the revision.
+func (s *Store) updateArticle(ctx context.Context, tx *sql.Tx, id int64, r rendered) error {
+	in := r.in
+	var oldSlug string
+	err := tx.QueryRowContext(ctx, s.d.q("SELECT slug FROM articles WHERE id = ?"), id).Scan(&oldSlug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("Article")
+	} else if err != nil {
+		return fmt.Errorf("read article %d: %w", id, err)
+	}
+	if err := s.checkSlugFree(ctx, tx, in.Slug, id); err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, tx, `UPDATE articles SET slug = ?, headline = ?, dek = ?, section_id = ?, status = ?, visibility = ?,
+		published_at = ?, featured_url = ?, featured_alt = ?, body_md = ?, body_html = ?, preview_html = ?, description = ?,
+		body_text = ?, word_count = ?, page_count = ?, issue_id = ?, issue_position = ?, seo_title = ?, seo_description = ?,
+		updated_at = ? WHERE id = ?`,
+		in.Slug, in.Headline, in.Dek, in.SectionID, in.Status, in.Visibility, unixOrZero(in.PublishedAt),
+		in.FeaturedURL, in.FeaturedAlt, in.BodyMarkdown, strings.Join(r.res.Pages, pageSeparator), r.res.Preview,
+		description(in, r.res), r.res.Text, r.res.WordCount, len(r.res.Pages),
+		nullID(in.IssueID), in.IssuePosition, in.SEOTitle, in.SEODescription, s.Now().Unix(), id)
+	if err != nil {
+		return s.articleWriteError(err, in)
+	}
+	if oldSlug != in.Slug {
+		// The old slug redirects here; the new one is no longer an alias.
+		if _, err := s.exec(ctx, tx, "DELETE FROM article_slugs WHERE slug = ?", in.Slug); err != nil {
+			return fmt.Errorf("drop alias %q: %w", in.Slug, err)
+		}
+		if _, err := s.exec(ctx, tx, "INSERT INTO article_slugs (slug, article_id) VALUES (?, ?)", oldSlug, id); err != nil {
+			return fmt.Errorf("keep old slug %q: %w", oldSlug, err)
+		}
+	}
+	for _, q := range []string{"DELETE FROM article_authors WHERE article_id = ?", "DELETE FROM article_tags WHERE article_id = ?"} {
+		if _, err := s.exec(ctx, tx, q, id); err != nil {
+			return fmt.Errorf("clear links of article %d: %w", id, err)
+		}
+	}
+	if err := s.setArticleLinks(ctx, tx, id, in, map[string]int64{}); err != nil {
+		return err
+	}
+	return nil
 }
 
 // checkSlugFree refuses a slug used by another article, now or in the past

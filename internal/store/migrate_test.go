@@ -98,12 +98,13 @@ func TestMigrateConcurrentOpens(t *testing.T) {
 		if t.Failed() {
 			return
 		}
-		_, known, err := stores[0].SchemaVersion(context.Background())
+		// Numbers can have gaps while work lands side by side: count files.
+		files, err := os.ReadDir(filepath.Join("migrations", stores[0].Dialect()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := countMigrations(t, stores[0]); got != known {
-			t.Errorf("%d migrations recorded, want %d (each once)", got, known)
+		if got := countMigrations(t, stores[0]); got != len(files) {
+			t.Errorf("%d migrations recorded, want %d (each once)", got, len(files))
 		}
 	})
 }

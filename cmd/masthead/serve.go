@@ -92,8 +92,14 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 	}
+	schedule := func(ctx context.Context, t time.Time) error {
+		if queue == nil {
+			return nil // the queue's first run, at start, publishes what is due
+		}
+		return queue.PublishAt(ctx, t)
+	}
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
-		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued})
+		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule})
 	if err != nil {
 		return err
 	}

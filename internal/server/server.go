@@ -47,6 +47,9 @@ type Config struct {
 	Now func() time.Time
 	// MailQueued is told when a sign-in link waits in the outbox.
 	MailQueued func(ctx context.Context)
+	// Schedule asks the job queue to publish at t (jobs.Queue.PublishAt);
+	// without it the periodic run publishes within its period.
+	Schedule func(ctx context.Context, t time.Time) error
 }
 
 // sessionCookies are the cookies that identify a reader or a member of
@@ -91,7 +94,8 @@ func New(cfg Config) (http.Handler, error) {
 	site.Register(mux)
 	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
-	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now})
+	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now,
+		Schedule: cfg.Schedule, PreviewPage: site.Preview})
 	if err != nil {
 		return nil, err
 	}

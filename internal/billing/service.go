@@ -387,12 +387,17 @@ func (s *Service) Refund(ctx context.Context, subID int64, who Actor) error {
 	}
 	ctx = context.WithoutCancel(ctx) // the money has gone back: record it whatever the caller does
 	err = s.st.Billing(ctx, func(btx *store.BillingTx) error {
+		// The subscription first, then the payment: the order the claim
+		// above takes them in, so that two refunds cannot deadlock.
+		cur, err := btx.Subscription(subID)
+		if err != nil {
+			return err
+		}
 		if _, err := btx.MarkRefunded(pay.ID, refundID, s.st.Now()); err != nil {
 			return err
 		}
-		cur, err := btx.Subscription(subID)
-		if err != nil || cur.Status == magazine.SubRefunded {
-			return err // the provider's webhook got here first
+		if cur.Status == magazine.SubRefunded {
+			return nil // the provider's webhook got here first
 		}
 		from := cur.Status
 		end(&cur, magazine.SubRefunded, s.st.Now())

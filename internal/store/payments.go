@@ -106,10 +106,11 @@ func (b *BillingTx) PaymentByProviderID(provider, id string) (Payment, error) {
 }
 
 func (b *BillingTx) paymentWhere(where string, args ...any) (Payment, error) {
+	// No row lock: billing transactions lock the subscription first (see
+	// subscriptionWhere), and its payments are changed only by guarded
+	// UPDATEs. Locking a payment here would take the two locks in the
+	// opposite order to a refund's and let the two deadlock.
 	q := b.s.d.q("SELECT " + paymentCols + " FROM payments WHERE " + where)
-	if b.s.d.name == "postgres" {
-		q += " FOR UPDATE"
-	}
 	p, err := scanPayment(b.tx.QueryRowContext(b.ctx, q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, notFound("Payment")

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -487,4 +488,56 @@ func TestSubscriberPagesShared(t *testing.T) {
 	if r = ann.get(path); !strings.Contains(r.body, gatedPhrase) {
 		t.Error("another subscriber lost the page")
 	}
+}
+
+// The meter: with two free articles a month, a registered reader without a
+// subscription reads two subscriber articles in full (again as often as
+// they like), then gets the preview; next month the count starts again.
+// Articles for registered readers are theirs without the meter.
+func TestMeter(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newReaderEnv(t, st)
+		ctx := context.Background()
+		pub, err := st.Publication(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub.MeterArticles = 2
+		if err := st.SetPublication(ctx, pub); err != nil {
+			t.Fatal(err)
+		}
+		var slugs []string
+		for i, secret := range []string{"first metered secret about the harbour dues", "second metered secret about the lighthouse",
+			"third metered secret about the ferry pier"} {
+			a, err := st.CreateArticle(ctx, magazine.ArticleInput{Headline: fmt.Sprintf("Metered story %d", i+1), SectionID: e.gated.Section.ID,
+				AuthorIDs: []int64{e.gated.Authors[0].ID}, Status: magazine.StatusPublished, PublishedAt: e.now.Add(-time.Hour),
+				Visibility: magazine.VisibilitySubscribers, BodyMarkdown: "Open lede.\n\n::paywall\n\n" + secret + ".\n"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slugs = append(slugs, a.Slug)
+		}
+		b := e.browser(t)
+		b.post("/sign-up", url.Values{"email": {"meter@example.com"}})
+		if r := b.post(e.lastLink(t, "meter@example.com"), nil); r.status != http.StatusSeeOther {
+			t.Fatalf("sign up: %d", r.status)
+		}
+		if r := b.get("/articles/" + e.regOnly.Slug); !strings.Contains(r.body, "registered-only fourth paragraph") {
+			t.Error("a registered reader does not get the registered-only article")
+		}
+		r := b.get("/articles/" + slugs[0])
+		contains(t, r, "first metered secret", "1 more left this month")
+		contains(t, b.get("/articles/"+slugs[1]), "second metered secret", "0 more left this month")
+		r = b.get("/articles/" + slugs[2])
+		lacks(t, r, "third metered secret")
+		contains(t, r, "This article is for subscribers")
+		contains(t, b.get("/articles/"+slugs[0]), "first metered secret") // opened before: free again
+		// An anonymous reader gets nothing from the meter.
+		lacks(t, e.browser(t).get("/articles/"+slugs[0]), "first metered secret")
+		// A new month, a new allowance.
+		e.advance(31 * 24 * time.Hour)
+		e.signIn(t, b, "meter@example.com")
+		contains(t, b.get("/articles/"+slugs[2]), "third metered secret")
+	})
 }

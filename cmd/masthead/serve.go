@@ -29,7 +29,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs := newFlagSet("serve", "Run the web server: the public site, the JSON API, /healthz and /metrics.", stdout, getenv)
 	var c common
 	var addr, baseURL string
-	var demoMode bool
+	var demoMode, trustProxy bool
 	var cacheMB int
 	var pprofAddr, smtpURL, mailFrom string
 	var stripeCfg billing.StripeConfig
@@ -37,6 +37,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.str(&baseURL, "base-url", "", "the public URL of the site, for canonical links (default: http://ADDR)")
 	fs.boolean(&demoMode, "demo", "fill an empty database with a demo magazine before serving")
+	fs.boolean(&trustProxy, "trust-proxy", "behind one reverse proxy that appends X-Forwarded-For: take the client's address from its last entry (for rate limits and logs); never without such a proxy")
 	if err := fs.integer(&cacheMB, "cache-mb", 32, "memory for the anonymous page cache in MiB (0 disables it)"); err != nil {
 		return err
 	}
@@ -99,7 +100,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return queue.PublishAt(ctx, t)
 	}
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
-		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule})
+		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy})
 	if err != nil {
 		return err
 	}

@@ -334,13 +334,7 @@ func actor(me *store.Session, r *http.Request) store.Actor {
 // clientIP is the address the request came from. Behind a proxy it is the
 // proxy's: trusting X-Forwarded-For needs configuration that says which
 // proxies to trust, which Masthead does not have yet.
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
-}
+func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
 func (a *Admin) static(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")

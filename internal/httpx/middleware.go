@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -141,7 +142,7 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, render ErrorRender
 			if log.Enabled(r.Context(), slog.LevelInfo) {
 				log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
-					slog.Int("bytes", sw.size), slog.Duration("duration", elapsed), slog.String("remote", remoteIP(r)))
+					slog.Int("bytes", sw.size), slog.Duration("duration", elapsed), slog.String("remote", ClientIP(r)))
 			}
 		}()
 		next.ServeHTTP(sw, r)
@@ -157,10 +158,35 @@ func statusText(code int) string {
 	return itoa(code)
 }
 
-func remoteIP(r *http.Request) string {
+// ClientIP is the address of the client: the connection's peer, or what
+// TrustProxy put there.
+func ClientIP(r *http.Request) string {
 	host := r.RemoteAddr
 	if i := strings.LastIndexByte(host, ':'); i > 0 {
 		host = host[:i]
 	}
 	return strings.Trim(host, "[]")
+}
+
+// TrustProxy is for a server behind one reverse proxy (or load balancer)
+// that appends the client's address to X-Forwarded-For: the last entry is
+// the one that proxy added, so it is taken as the client's; entries before
+// it come from the client and are ignored. Without a proxy, do not use it:
+// anyone could then choose their address, and rate limits per address
+// would mean nothing.
+func TrustProxy(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if vals := r.Header.Values("X-Forwarded-For"); len(vals) > 0 {
+			last := vals[len(vals)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
+				r2 := *r
+				r2.RemoteAddr = netip.AddrPortFrom(ip.Unmap(), 0).String()
+				r = &r2
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -47,6 +47,9 @@ type Config struct {
 	Now func() time.Time
 	// MailQueued is told when a sign-in link waits in the outbox.
 	MailQueued func(ctx context.Context)
+	// TrustProxy takes the client's address from the last X-Forwarded-For
+	// entry (httpx.TrustProxy): only behind a reverse proxy that sets it.
+	TrustProxy bool
 	// Schedule asks the job queue to publish at t (jobs.Queue.PublishAt);
 	// without it the periodic run publishes within its period.
 	Schedule func(ctx context.Context, t time.Time) error
@@ -121,7 +124,11 @@ func New(cfg Config) (http.Handler, error) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
-	return httpx.SecurityHeaders(httpx.Observe(mux, cfg.Log, metrics, plainError), https), nil
+	h := httpx.SecurityHeaders(httpx.Observe(mux, cfg.Log, metrics, plainError), https)
+	if cfg.TrustProxy {
+		h = httpx.TrustProxy(h)
+	}
+	return h, nil
 }
 
 // plainError is the last-resort error response, for a panic.

@@ -164,13 +164,7 @@ func localPath(p string) string {
 	return u.RequestURI()
 }
 
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
-}
+func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
 // private marks a personalised response: never stored anywhere.
 func private(w http.ResponseWriter) {

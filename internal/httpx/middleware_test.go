@@ -1,0 +1,35 @@
+package httpx
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestTrustProxy(t *testing.T) {
+	t.Parallel()
+	var got string
+	h := TrustProxy(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = ClientIP(r) }))
+	for _, c := range []struct {
+		name string
+		xff  []string
+		want string
+	}{
+		{"no header: the peer", nil, "192.0.2.1"},
+		{"the proxy's entry", []string{"203.0.113.7"}, "203.0.113.7"},
+		{"a client's forged entries are ignored", []string{"10.0.0.1, 198.51.100.4", "203.0.113.9"}, "203.0.113.9"},
+		{"last entry of a list", []string{"10.0.0.1,  203.0.113.8 "}, "203.0.113.8"},
+		{"IPv6", []string{"2001:db8::5"}, "2001:db8::5"},
+		{"garbage: the peer", []string{"not-an-address"}, "192.0.2.1"},
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.RemoteAddr = "192.0.2.1:4242"
+		for _, v := range c.xff {
+			req.Header.Add("X-Forwarded-For", v)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		if got != c.want {
+			t.Errorf("%s: client %q, want %q", c.name, got, c.want)
+		}
+	}
+}

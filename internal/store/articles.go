@@ -269,24 +269,46 @@ func rowPlaceholders(rows, width int) string {
 }
 
 // ImportArticles creates many articles quickly: bodies are rendered on every
-// core, rows are written in transactions of a thousand. progress, if not
-// nil, is called with the number written so far. On error, the articles of
-// the failing batch are not written and the error names the article.
+// core, rows are written in transactions of a thousand, and the next
+// thousand are rendered while the last are written (rendering wants every
+// core, writing the one write connection). progress, if not nil, is called
+// with the number written so far. On error, the articles of the failing
+// batch are not written and the error names the article.
 func (s *Store) ImportArticles(ctx context.Context, ins []magazine.ArticleInput, progress func(done int)) error {
 	pub, err := s.Publication(ctx)
 	if err != nil {
 		return err
 	}
 	const batch = 1000
+	type renderedBatch struct {
+		start int
+		rs    []rendered
+		err   error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the renderer when a write fails
+	batches := make(chan renderedBatch, 1)
+	go func() {
+		defer close(batches)
+		for start := 0; start < len(ins); start += batch {
+			rs, err := s.renderAll(ctx, ins[start:min(start+batch, len(ins))], pub.PreviewParagraphs)
+			select {
+			case batches <- renderedBatch{start: start, rs: rs, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
 	tags := map[string]int64{}
-	for start := 0; start < len(ins); start += batch {
-		chunk := ins[start:min(start+batch, len(ins))]
-		rs, err := s.renderAll(ctx, chunk, pub.PreviewParagraphs)
-		if err != nil {
-			return err
+	for b := range batches {
+		if b.err != nil {
+			return b.err
 		}
 		err = s.withTx(ctx, func(tx *sql.Tx) error {
-			for _, r := range rs {
+			for _, r := range b.rs {
 				if _, err := s.createArticle(ctx, tx, r, tags); err != nil {
 					return fmt.Errorf("article %q: %w", r.in.Slug, err)
 				}
@@ -298,10 +320,10 @@ func (s *Store) ImportArticles(ctx context.Context, ins []magazine.ArticleInput,
 			return err
 		}
 		if progress != nil {
-			progress(start + len(chunk))
+			progress(b.start + len(b.rs))
 		}
 	}
-	return nil
+	return ctx.Err()
 }
 
 func (s *Store) renderAll(ctx context.Context, ins []magazine.ArticleInput, previewParagraphs int) ([]rendered, error) {

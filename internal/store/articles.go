@@ -199,8 +199,14 @@ func (s *Store) updateArticle(ctx context.Context, tx *sql.Tx, id int64, r rende
 // (an old slug keeps redirecting to its article).
 func (s *Store) checkSlugFree(ctx context.Context, tx *sql.Tx, slug string, self int64) error {
 	var owner int64
-	err := tx.QueryRowContext(ctx, s.d.q(`SELECT id FROM articles WHERE slug = ?
-		UNION ALL SELECT article_id FROM article_slugs WHERE slug = ?`), slug, slug).Scan(&owner)
+	q := s.d.q(`SELECT id FROM articles WHERE slug = ? UNION ALL SELECT article_id FROM article_slugs WHERE slug = ?`)
+	var row *sql.Row
+	if st := preparedIn(ctx, tx, q); st != nil {
+		row = st.QueryRowContext(ctx, slug, slug)
+	} else {
+		row = tx.QueryRowContext(ctx, q, slug, slug)
+	}
+	err := row.Scan(&owner)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && owner == self) {
 		return nil
 	} else if err != nil {
@@ -308,6 +314,7 @@ func (s *Store) ImportArticles(ctx context.Context, ins []magazine.ArticleInput,
 			return b.err
 		}
 		err = s.withTx(ctx, func(tx *sql.Tx) error {
+			ctx := withPrepared(ctx, tx)
 			for _, r := range b.rs {
 				if _, err := s.createArticle(ctx, tx, r, tags); err != nil {
 					return fmt.Errorf("article %q: %w", r.in.Slug, err)

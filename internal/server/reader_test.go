@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -539,5 +540,71 @@ func TestMeter(t *testing.T) {
 		e.advance(31 * 24 * time.Hour)
 		e.signIn(t, b, "meter@example.com")
 		contains(t, b.get("/articles/"+slugs[2]), "third metered secret")
+	})
+}
+
+// A reader changes their address (confirmed at the new one), downloads
+// their data, and deletes the account once the subscription is canceled.
+func TestAccountEmailDataDelete(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newReaderEnv(t, st)
+		b := e.browser(t)
+		e.subscribe(t, b, "old@example.com")
+
+		if r := b.post("/account/email", url.Values{"email": {"New@Example.com"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("change e-mail: %d", r.status)
+		}
+		contains(t, b.get("/account"), "Signed in as <strong>old@example.com</strong>") // not before the link is opened
+		if r := b.post(e.lastLink(t, "new@example.com"), nil); r.status != http.StatusSeeOther {
+			t.Fatalf("confirm new e-mail: %d", r.status)
+		}
+		contains(t, b.get("/account?email_changed=1"), "Signed in as <strong>new@example.com</strong>", "Your e-mail address has been changed")
+
+		r := b.get("/account/data.json")
+		if r.status != 200 || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") || r.header.Get("Cache-Control") != "private, no-store" {
+			t.Fatalf("data download: %d %v", r.status, r.header)
+		}
+		var data struct {
+			Email string `json:"email"`
+			Subs  []struct {
+				Plan     string `json:"plan"`
+				Payments []struct {
+					Amount string `json:"amount"`
+				} `json:"payments"`
+			} `json:"subscriptions"`
+		}
+		if err := json.Unmarshal([]byte(r.body), &data); err != nil {
+			t.Fatal(err)
+		}
+		if data.Email != "new@example.com" || len(data.Subs) != 1 || data.Subs[0].Plan != "Digital" || len(data.Subs[0].Payments) != 1 || data.Subs[0].Payments[0].Amount != "8.00 USD" {
+			t.Errorf("export = %+v", data)
+		}
+
+		// Deleting needs the box ticked, and a canceled subscription.
+		if r = b.post("/account/delete", nil); r.status != http.StatusBadRequest {
+			t.Errorf("delete without confirming: %d", r.status)
+		}
+		if r = b.post("/account/delete", url.Values{"confirm": {"yes"}}); r.status != http.StatusConflict {
+			t.Errorf("delete with a running subscription: %d", r.status)
+		}
+		contains(t, r, "Cancel it first")
+		subID := regexpFind(b.get("/account").body, `/account/subscriptions/(\d+)/cancel`)
+		b.post("/account/subscriptions/"+subID+"/cancel", nil)
+		if r = b.post("/account/delete", url.Values{"confirm": {"yes"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("delete: %d\n%s", r.status, r.body)
+		}
+		if r = b.get("/account"); r.status != http.StatusSeeOther {
+			t.Errorf("the deleted account's session still works: %d", r.status)
+		}
+		if _, err := st.ReaderByEmail(context.Background(), "new@example.com"); !magazine.IsNotFound(err) {
+			t.Errorf("the address is still on file: %v", err)
+		}
+		// Signing in with it now sends nothing.
+		before := e.mailCount(t, "new@example.com")
+		e.browser(t).post("/sign-in", url.Values{"email": {"new@example.com"}})
+		if e.mailCount(t, "new@example.com") != before {
+			t.Error("a deleted account still gets sign-in links")
+		}
 	})
 }

@@ -205,15 +205,16 @@ func (s *Store) ExportReader(ctx context.Context, readerID int64) (ReaderExport,
 // DeleteReader removes a reader's account. Payments stay on the books, as
 // the law requires, but nothing in them says who the reader was any more:
 // the address becomes a placeholder, the name and shipping addresses are
-// wiped, sessions, links and the meter go. A subscription that still
-// grants access must be canceled first.
+// wiped, sessions, links and the meter go. A running subscription must be
+// canceled first (what is left of a canceled one is given up).
 func (s *Store) DeleteReader(ctx context.Context, readerID int64) error {
 	defer s.readersChanged()
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
 		var live int
 		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM subscriptions WHERE reader_id = ?
-			AND status IN ('trialing', 'active', 'past_due') AND (comp = 0 OR current_period_end > ?)`), readerID, now.Unix()).Scan(&live); err != nil {
+			AND status IN ('trialing', 'active', 'past_due') AND NOT cancel_at_period_end AND (NOT comp OR current_period_end > ?)`),
+			readerID, now.Unix()).Scan(&live); err != nil {
 			return fmt.Errorf("check subscriptions of reader %d: %w", readerID, err)
 		}
 		if live > 0 {

@@ -178,6 +178,13 @@ type page struct {
 	Data   any
 }
 
+// unsaved is what a form sent after the session ended carried, shown
+// back on the sign-in page.
+type unsaved struct{ Headline, Dek, Body string }
+
+// maxUnsavedForm bounds the form read back to a signed-out writer.
+const maxUnsavedForm = 4 << 20
+
 // handler is an admin page or action; me is nil on the pages open to
 // anyone (signing in).
 type handler func(w http.ResponseWriter, r *http.Request, me *store.Session) error
@@ -235,6 +242,27 @@ func (a *Admin) session(ctx context.Context, r *http.Request, stage string) (sto
 // toSignIn sends a visitor without a session to the sign-in page, and back
 // here afterwards when this was a page.
 func (a *Admin) toSignIn(w http.ResponseWriter, r *http.Request) {
+	// Only for a form the browser submitted as a page load: the editor's
+	// scripts (autosave, preview) get the redirect and keep their copy.
+	if r.Method == http.MethodPost && r.Header.Get("Sec-Fetch-Mode") == "navigate" &&
+		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		// A form sent after the session ended (say, an article saved
+		// after a long lunch) is not saved, but nothing typed is lost:
+		// the sign-in page shows it back to copy.
+		r.Body = http.MaxBytesReader(w, r.Body, maxUnsavedForm)
+		if err := r.ParseForm(); err == nil && (r.PostForm.Get("body") != "" || r.PostForm.Get("headline") != "") {
+			p := a.newPage(nil, "Sign in")
+			next := ""
+			if ref, err := url.Parse(r.Referer()); err == nil {
+				next = ref.RequestURI()
+			}
+			p.Form["next"] = safeNext(next)
+			p.Notice = "Your session ended, so this was not saved. What you typed is below: copy it, sign in, and paste it back."
+			a.render(w, http.StatusUnauthorized, "sign_in", p, unsaved{Headline: r.PostForm.Get("headline"),
+				Dek: r.PostForm.Get("dek"), Body: r.PostForm.Get("body")})
+			return
+		}
+	}
 	target := "/admin/sign-in"
 	if r.Method == http.MethodGet && r.URL.Path != "/admin/" {
 		target += "?next=" + url.QueryEscape(r.URL.RequestURI())

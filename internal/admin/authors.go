@@ -45,10 +45,14 @@ func authorForm(r *http.Request, p *page) magazine.Author {
 
 func (a *Admin) createAuthor(w http.ResponseWriter, r *http.Request, me *store.Session) error {
 	p := a.newPage(me, "Authors")
-	if _, err := a.store.CreateAuthor(r.Context(), authorForm(r, &p)); err != nil {
+	created, err := a.store.CreateAuthor(r.Context(), authorForm(r, &p))
+	if err != nil {
 		if formError(&p, err) {
 			return a.renderAuthors(w, r, http.StatusUnprocessableEntity, p)
 		}
+		return err
+	}
+	if err := a.audit(r, me, "author.create", created.Slug, created.Name); err != nil {
 		return err
 	}
 	return &httpx.Redirect{URL: "/admin/authors?done=created", Status: http.StatusSeeOther}
@@ -70,10 +74,14 @@ func (a *Admin) updateAuthor(w http.ResponseWriter, r *http.Request, me *store.S
 		return err
 	}
 	p := a.newPage(me, author.Name)
-	if _, err := a.store.UpdateAuthor(r.Context(), author.ID, authorForm(r, &p)); err != nil {
+	saved, err := a.store.UpdateAuthor(r.Context(), author.ID, authorForm(r, &p))
+	if err != nil {
 		if formError(&p, err) {
 			return a.render(w, http.StatusUnprocessableEntity, "author", p, author)
 		}
+		return err
+	}
+	if err := a.audit(r, me, "author.update", saved.Slug, saved.Name); err != nil {
 		return err
 	}
 	return &httpx.Redirect{URL: "/admin/authors?done=saved", Status: http.StatusSeeOther}

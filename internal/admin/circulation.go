@@ -89,6 +89,12 @@ func digits(s string) bool {
 	return true
 }
 
+// audit records a staff action in the audit log. The action has been done
+// by then; a failure to record it is an internal error.
+func (a *Admin) audit(r *http.Request, me *store.Session, action, target, detail string) error {
+	return a.store.RecordAudit(r.Context(), actor(me, r), action, target, detail)
+}
+
 // auditSubscription records a staff action on a subscription.
 func (a *Admin) auditSubscription(r *http.Request, me *store.Session, action string, subID int64, email, detail string) error {
 	d := fmt.Sprintf("subscription %d", subID)

@@ -44,6 +44,9 @@ func (a *Admin) createIssue(w http.ResponseWriter, r *http.Request, me *store.Se
 	if err == nil {
 		var issue magazine.Issue
 		if issue, err = a.store.CreateIssue(r.Context(), in); err == nil {
+			if err := a.audit(r, me, "issue.create", issue.Label(), issue.Title); err != nil {
+				return err
+			}
 			return &httpx.Redirect{URL: issueURL(issue.ID) + "?done=created", Status: http.StatusSeeOther}
 		}
 	}

@@ -25,6 +25,9 @@ func (a *Admin) setIssueCover(w http.ResponseWriter, r *http.Request, me *store.
 	if err != nil {
 		return a.issueError(w, r, me, issue, a.newPage(me, issue.Label()), renameField(err, "file", "cover"))
 	}
+	if err := a.audit(r, me, "issue.cover", issue.Label(), ""); err != nil {
+		return err
+	}
 	return done(issue.ID, "cover")
 }
 

@@ -137,6 +137,9 @@ func (a *Admin) updateIssue(w http.ResponseWriter, r *http.Request, me *store.Se
 	if err != nil {
 		return a.issueError(w, r, me, issue, p, err)
 	}
+	if err := a.audit(r, me, "issue.update", issue.Label(), fmt.Sprintf("vol. %d, no. %d, %s", in.Volume, in.Number, in.Title)); err != nil {
+		return err
+	}
 	return done(issue.ID, "saved")
 }
 
@@ -154,6 +157,9 @@ func (a *Admin) addToIssue(w http.ResponseWriter, r *http.Request, me *store.Ses
 	if err != nil {
 		return a.issueError(w, r, me, issue, a.newPage(me, issue.Label()), err)
 	}
+	if err := a.audit(r, me, "issue.add_article", issue.Label(), fmt.Sprintf("article %d", articleID)); err != nil {
+		return err
+	}
 	return done(issue.ID, "added")
 }
 
@@ -164,6 +170,9 @@ func (a *Admin) removeFromIssue(w http.ResponseWriter, r *http.Request, me *stor
 	}
 	if err := a.store.RemoveFromIssue(r.Context(), issue.ID, articleID); err != nil {
 		return a.issueError(w, r, me, issue, a.newPage(me, issue.Label()), err)
+	}
+	if err := a.audit(r, me, "issue.remove_article", issue.Label(), fmt.Sprintf("article %d", articleID)); err != nil {
+		return err
 	}
 	return done(issue.ID, "removed")
 }

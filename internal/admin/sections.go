@@ -54,10 +54,14 @@ func (a *Admin) createSection(w http.ResponseWriter, r *http.Request, me *store.
 	for _, s := range list {
 		sec.Position = max(sec.Position, s.Position+1)
 	}
-	if _, err := a.store.CreateSection(r.Context(), sec); err != nil {
+	created, err := a.store.CreateSection(r.Context(), sec)
+	if err != nil {
 		if formError(&p, err) {
 			return a.renderSections(w, r, http.StatusUnprocessableEntity, p)
 		}
+		return err
+	}
+	if err := a.audit(r, me, "section.create", created.Slug, created.Name); err != nil {
 		return err
 	}
 	return &httpx.Redirect{URL: "/admin/sections?done=created", Status: http.StatusSeeOther}
@@ -133,10 +137,14 @@ func (a *Admin) updateSection(w http.ResponseWriter, r *http.Request, me *store.
 		return err
 	}
 	p := a.newPage(me, "Section "+sec.Name)
-	if _, err := a.store.UpdateSection(r.Context(), sec.ID, sectionForm(r, &p)); err != nil {
+	saved, err := a.store.UpdateSection(r.Context(), sec.ID, sectionForm(r, &p))
+	if err != nil {
 		if formError(&p, err) {
 			return a.render(w, http.StatusUnprocessableEntity, "section", p, sec)
 		}
+		return err
+	}
+	if err := a.audit(r, me, "section.update", saved.Slug, sec.Name+" → "+saved.Name); err != nil {
 		return err
 	}
 	return &httpx.Redirect{URL: "/admin/sections?done=saved", Status: http.StatusSeeOther}

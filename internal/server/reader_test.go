@@ -474,6 +474,9 @@ func TestSubscriberPagesShared(t *testing.T) {
 		lacks(t, r, "ann@example.com", "bob@example.com")
 		contains(t, r, gatedPhrase, "Your account")
 	}
+	if home := ann.get("/"); !strings.Contains(home.body, "Your account") || strings.Contains(home.body, `href="/sign-in"`) {
+		t.Error("a subscriber's home page offers to sign in")
+	}
 	if anon := e.browser(t).get(path); anon.header.Get("ETag") == a.header.Get("ETag") || strings.Contains(anon.body, gatedPhrase) {
 		t.Error("an anonymous reader got the subscribers' page")
 	}

@@ -240,8 +240,15 @@ func (s *Site) newPage(ctx context.Context, r *http.Request, title, description 
 	if description == "" {
 		description = pub.Tagline
 	}
-	return Page{Pub: pub, Sections: sections, Title: title, Description: description,
-		Canonical: s.abs(r.URL.Path), OGType: "website", TestMode: s.billing != nil && s.billing.TestMode()}, nil
+	page := Page{Pub: pub, Sections: sections, Title: title, Description: description,
+		Canonical: s.abs(r.URL.Path), OGType: "website", TestMode: s.billing != nil && s.billing.TestMode()}
+	// A signed-in reader sees "Your account" in the masthead on every
+	// page. (Pages shared by all subscribers show the same: nothing of the
+	// reader but that they are signed in.)
+	if a, err := s.readerAccess(r); err == nil && a != nil {
+		page.Reader = &a.Session.Reader
+	}
+	return page, nil
 }
 
 // abs makes a site path absolute.

@@ -611,3 +611,17 @@ func TestAccountEmailDataDelete(t *testing.T) {
 		}
 	})
 }
+
+// Back from the provider's checkout before its webhook has arrived, the
+// account page says the payment is being confirmed.
+func TestAccountWhileCheckoutConfirms(t *testing.T) {
+	t.Parallel()
+	e := newReaderEnv(t, storetest.SQLite(t))
+	b := e.browser(t)
+	r := b.post("/subscribe", url.Values{"plan": {itoa(e.plan.ID)}, "interval": {"month"}, "email": {"waiting@example.com"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("subscribe: %d", r.status)
+	}
+	contains(t, b.get("/account?checkout=done"), "waiting for the payment provider to confirm")
+	lacks(t, b.get("/account"), "waiting for the payment provider")
+}

@@ -95,9 +95,13 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
+	pending := false
 	for _, sub := range subs {
 		if sub.Status == magazine.SubIncomplete {
-			continue // an abandoned checkout is nothing to show
+			// An abandoned checkout is nothing to show; one just paid for
+			// waits for the provider's word (a webhook, seconds away).
+			pending = pending || (sub.CheckoutID != "" && now.Sub(sub.CreatedAt) < time.Hour)
+			continue
 		}
 		plan, err := s.store.Plan(ctx, sub.PlanID)
 		if err != nil {
@@ -120,6 +124,9 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 			return err
 		}
 		data.Subs = append(data.Subs, as)
+	}
+	if pending && r.URL.Query().Has("checkout") && len(data.Subs) == 0 {
+		data.Notice = "Thank you. We are waiting for the payment provider to confirm your payment: reload this page in a moment."
 	}
 	private(w)
 	return s.render(w, "account", status, page.Pub, data)

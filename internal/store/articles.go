@@ -115,7 +115,7 @@ func (s *Store) createArticle(ctx context.Context, tx *sql.Tx, r rendered, tags 
 		description(in, r.res), r.res.Text, r.res.WordCount, len(r.res.Pages),
 		nullID(in.IssueID), in.IssuePosition, in.SEOTitle, in.SEODescription, now, now)
 	if err != nil {
-		return 0, s.articleWriteError(err, in)
+		return 0, s.articleWriteError(ctx, err, in)
 	}
 	if err := s.setArticleLinks(ctx, tx, id, in, tags); err != nil {
 		return 0, err
@@ -173,7 +173,7 @@ func (s *Store) updateArticle(ctx context.Context, tx *sql.Tx, id int64, r rende
 		description(in, r.res), r.res.Text, r.res.WordCount, len(r.res.Pages),
 		nullID(in.IssueID), in.IssuePosition, in.SEOTitle, in.SEODescription, s.Now().Unix(), id)
 	if err != nil {
-		return s.articleWriteError(err, in)
+		return s.articleWriteError(ctx, err, in)
 	}
 	if oldSlug != in.Slug {
 		// The old slug redirects here; the new one is no longer an alias.
@@ -215,12 +215,20 @@ func (s *Store) checkSlugFree(ctx context.Context, tx *sql.Tx, slug string, self
 	return magazine.FieldError("slug", "Another article already uses the slug %q.", slug)
 }
 
-func (s *Store) articleWriteError(err error, in magazine.ArticleInput) error {
+func (s *Store) articleWriteError(ctx context.Context, err error, in magazine.ArticleInput) error {
 	switch {
 	case isUniqueViolation(err):
 		return magazine.FieldError("slug", "Another article already uses the slug %q.", in.Slug)
 	case isForeignKeyViolation(err):
-		return magazine.FieldError("section", "The section, an author or the issue no longer exists.")
+		// The database does not say which reference failed: look.
+		var n int
+		if s.queryRow(ctx, "SELECT COUNT(*) FROM issues WHERE id = ?", in.IssueID).Scan(&n); in.IssueID != 0 && n == 0 {
+			return magazine.FieldError("issue", "That issue no longer exists; choose another or none.")
+		}
+		if s.queryRow(ctx, "SELECT COUNT(*) FROM sections WHERE id = ?", in.SectionID).Scan(&n); n == 0 {
+			return magazine.FieldError("section", "That section no longer exists; choose another.")
+		}
+		return magazine.FieldError("authors", "An author of this article no longer exists.")
 	}
 	return fmt.Errorf("save article %q: %w", in.Slug, err)
 }

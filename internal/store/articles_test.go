@@ -235,6 +235,14 @@ func TestArticleUnknownIssue(t *testing.T) {
 		if code := magazine.ErrorCode(err); code != magazine.EINVALID {
 			t.Fatalf("error %v has code %q, want %q: the editor chose a missing issue, not a server fault", err, code, magazine.EINVALID)
 		}
+		var me *magazine.Error
+		if !errors.As(err, &me) || me.Field != "issue" {
+			t.Errorf("the message is for field %q, want the issue: %v", me.Field, err)
+		}
+		_, err = s.CreateArticle(context.Background(), f.input("Lost section", func(in *magazine.ArticleInput) { in.SectionID = 987654 }))
+		if !errors.As(err, &me) || me.Field != "section" {
+			t.Errorf("a missing section: %v", err)
+		}
 	})
 }
 

@@ -2,14 +2,12 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/parallel"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -70,29 +68,7 @@ func (s *seeder) createPictures(ctx context.Context) error {
 // drawAll runs the drawing jobs on every core. Each job has its own random
 // generator, so the pictures do not depend on the order they are drawn in.
 func drawAll(ctx context.Context, jobs []func() (picture, error)) ([]picture, error) {
-	out := make([]picture, len(jobs))
-	errs := make([]error, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				out[i], errs[i] = jobs[i]()
-			}
-		})
-	}
-	for i := range jobs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return out, errors.Join(errs...)
+	return parallel.Map(ctx, len(jobs), func(i int) (picture, error) { return jobs[i]() })
 }
 
 func (s *seeder) storePicture(ctx context.Context, p picture) (string, error) {

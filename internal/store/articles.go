@@ -5,12 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/parallel"
 	"github.com/masthead-press/masthead/internal/markdown"
 )
 
@@ -342,34 +341,13 @@ func (s *Store) ImportArticles(ctx context.Context, ins []magazine.ArticleInput,
 }
 
 func (s *Store) renderAll(ctx context.Context, ins []magazine.ArticleInput, previewParagraphs int) ([]rendered, error) {
-	out := make([]rendered, len(ins))
-	errs := make([]error, len(ins))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				in := ins[i]
-				if err := in.Normalize(); err != nil {
-					errs[i] = fmt.Errorf("article %q: %w", in.Headline, err)
-					continue
-				}
-				out[i], errs[i] = s.render(in, previewParagraphs)
-			}
-		})
-	}
-	for i := range ins {
-		if ctx.Err() != nil {
-			break
+	return parallel.Map(ctx, len(ins), func(i int) (rendered, error) {
+		in := ins[i]
+		if err := in.Normalize(); err != nil {
+			return rendered{}, fmt.Errorf("article %q: %w", in.Headline, err)
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return out, errors.Join(errs...)
+		return s.render(in, previewParagraphs)
+	})
 }
 
 // ArticleByID returns an article with its body, authors and tags, whatever

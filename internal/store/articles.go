@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/masthead-press/masthead/internal/magazine"
-	"github.com/masthead-press/masthead/internal/parallel"
 	"github.com/masthead-press/masthead/internal/markdown"
+	"github.com/masthead-press/masthead/internal/parallel"
 )
 
 // pageSeparator joins the pages of a body in the body_html column. The

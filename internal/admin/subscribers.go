@@ -75,6 +75,8 @@ func subscriberFilter(r *http.Request) (store.SubscriberFilter, url.Values, erro
 		}
 		f.Status = magazine.SubStatus(raw)
 		kept.Set("status", raw)
+	} else {
+		f.HideIncomplete = true // abandoned checkouts only when asked for
 	}
 	if raw := strings.TrimSpace(q.Get("email")); raw != "" {
 		if len(raw) > 254 {

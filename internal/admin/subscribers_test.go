@@ -52,6 +52,17 @@ func TestSubscribersList(t *testing.T) {
 			w := c.do(http.MethodGet, "/admin/subscribers"+q, nil, c.admin)
 			return w.Code, w.Body.String()
 		}
+		// An abandoned checkout is listed only when asked for.
+		dave, err := st.CreateReader(context.Background(), "dave@example.com", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.billing().StartCheckout(context.Background(), dave.ID, c.digital.ID, "month", nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, body := get("?status=incomplete"); len(rowsOf(body)) != 1 || !strings.Contains(body, "dave@example.com") {
+			t.Errorf("the incomplete checkout is not listed when asked for")
+		}
 		code, body := get("")
 		if code != http.StatusOK || len(rowsOf(body)) != 3 || !strings.Contains(body, "8.00 USD per month") ||
 			!strings.Contains(body, "14.00 USD per month") {

@@ -136,6 +136,8 @@ func prefixCols(prefix, cols string) string {
 type SubscriberFilter struct {
 	PlanID int64              // 0: every plan
 	Status magazine.SubStatus // "": every status
+	// HideIncomplete leaves out checkouts never paid for (with Status "").
+	HideIncomplete bool
 	Email  string             // a part of the reader's address
 	Limit  int                // 0: 100
 	Offset int
@@ -158,6 +160,8 @@ func (s *Store) Subscribers(ctx context.Context, f SubscriberFilter) ([]Subscrib
 	}
 	if f.Status != "" {
 		where, args = append(where, "s.status = ?"), append(args, string(f.Status))
+	} else if f.HideIncomplete {
+		where = append(where, "s.status <> 'incomplete'")
 	}
 	if e := strings.ToLower(strings.TrimSpace(f.Email)); e != "" {
 		e = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(e)

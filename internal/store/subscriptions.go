@@ -138,9 +138,9 @@ type SubscriberFilter struct {
 	Status magazine.SubStatus // "": every status
 	// HideIncomplete leaves out checkouts never paid for (with Status "").
 	HideIncomplete bool
-	Email  string             // a part of the reader's address
-	Limit  int                // 0: 100
-	Offset int
+	Email          string // a part of the reader's address
+	Limit          int    // 0: 100
+	Offset         int
 }
 
 // Subscriber is a row of the circulation list.

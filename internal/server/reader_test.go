@@ -625,3 +625,77 @@ func TestAccountWhileCheckoutConfirms(t *testing.T) {
 	contains(t, b.get("/account?checkout=done"), "waiting for the payment provider to confirm")
 	lacks(t, b.get("/account"), "waiting for the payment provider")
 }
+
+// A reader may add a password: only once the address is proven, never a
+// common one; it ends their other sessions; signing in with it answers
+// alike for a wrong password, an unknown address and an account without
+// one.
+func TestReaderPassword(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newReaderEnv(t, st)
+		// An account made at checkout is not proven: no password yet.
+		fresh := e.browser(t)
+		e.subscribe(t, fresh, "fresh@example.com")
+		if r := fresh.post("/account/password", url.Values{"new_password": {"a long and private sentence"}}); r.status != http.StatusBadRequest {
+			t.Errorf("password on an unproven account: %d", r.status)
+		}
+
+		b, other := e.browser(t), e.browser(t)
+		b.post("/sign-up", url.Values{"email": {"pw@example.com"}})
+		b.post(e.lastLink(t, "pw@example.com"), nil)
+		e.signIn(t, other, "pw@example.com")
+		for _, bad := range []string{"short", "password123456", "pw@example.com-pw"} {
+			if r := b.post("/account/password", url.Values{"new_password": {bad}}); r.status != http.StatusBadRequest {
+				t.Errorf("password %q accepted: %d", bad, r.status)
+			}
+		}
+		const pw = "tide tables for the northern quay"
+		if r := b.post("/account/password", url.Values{"new_password": {pw}}); r.status != http.StatusSeeOther {
+			t.Fatalf("set password: %d", r.status)
+		}
+		if r := other.get("/account"); r.status != http.StatusSeeOther {
+			t.Errorf("another device stayed signed in after the password was set: %d", r.status)
+		}
+		if r := b.get("/account"); r.status != 200 || !strings.Contains(r.body, "Change password") {
+			t.Fatalf("this device was signed out, or the page offers no change: %d", r.status)
+		}
+
+		c := e.browser(t)
+		wrong := c.post("/sign-in/password", url.Values{"email": {"pw@example.com"}, "password": {"not it at all, sorry"}})
+		unknown := c.post("/sign-in/password", url.Values{"email": {"nobody@example.com"}, "password": {"not it at all, sorry"}})
+		none := c.post("/sign-in/password", url.Values{"email": {"fresh@example.com"}, "password": {"not it at all, sorry"}})
+		for _, r := range []response{wrong, unknown, none} {
+			if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "do not match") {
+				t.Errorf("refused sign-in: %d", r.status)
+			}
+		}
+		if c.signedIn() {
+			t.Fatal("a wrong password signed in")
+		}
+		if r := c.post("/sign-in/password", url.Values{"email": {"PW@example.com"}, "password": {pw}, "return": {"/articles/" + e.public.Slug}}); r.status != http.StatusSeeOther ||
+			r.header.Get("Location") != "/articles/"+e.public.Slug || !c.signedIn() {
+			t.Fatalf("sign in with the password: %d %q", r.status, r.header.Get("Location"))
+		}
+		// Removing it needs the current password.
+		if r := c.post("/account/password", url.Values{"action": {"remove"}, "current_password": {"guess"}}); r.status != http.StatusBadRequest {
+			t.Errorf("removed with a wrong current password: %d", r.status)
+		}
+		if r := c.post("/account/password", url.Values{"action": {"remove"}, "current_password": {pw}}); r.status != http.StatusSeeOther {
+			t.Errorf("remove: %d", r.status)
+		}
+		if r := e.browser(t).post("/sign-in/password", url.Values{"email": {"pw@example.com"}, "password": {pw}}); r.status != http.StatusUnauthorized {
+			t.Errorf("a removed password still signs in: %d", r.status)
+		}
+		// Guessing is limited per address.
+		limited := false
+		for range 6 {
+			if r := e.browser(t).post("/sign-in/password", url.Values{"email": {"fresh@example.com"}, "password": {"guess guess guess"}}); r.status == http.StatusTooManyRequests {
+				limited = true
+			}
+		}
+		if !limited {
+			t.Error("six guesses at one address were all answered")
+		}
+	})
+}

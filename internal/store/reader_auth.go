@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -163,7 +164,9 @@ func (s *Store) UseReaderLink(ctx context.Context, hash string, ns NewReaderSess
 		}
 		if r.VerifiedAt.IsZero() {
 			r.VerifiedAt = now
-			if _, err := s.exec(ctx, tx, "UPDATE readers SET verified_at = ? WHERE id = ?", now.Unix(), r.ID); err != nil {
+			// A password set before the address was proven was set by
+			// whoever typed the address at checkout: it goes too.
+			if _, err := s.exec(ctx, tx, "UPDATE readers SET verified_at = ?, password_hash = '' WHERE id = ?", now.Unix(), r.ID); err != nil {
 				return fmt.Errorf("verify reader %d: %w", r.ID, err)
 			}
 			if _, err := s.exec(ctx, tx, "DELETE FROM reader_sessions WHERE reader_id = ? AND verified = 0", r.ID); err != nil {
@@ -259,4 +262,48 @@ func (s *Store) DeleteReaderSessions(ctx context.Context, readerID int64) (int, 
 		return 0, fmt.Errorf("end sessions of reader %d: %w", readerID, err)
 	}
 	return int(n), nil
+}
+
+// ReaderPassword returns the live reader with that address and their
+// password hash ("" when they have none).
+func (s *Store) ReaderPassword(ctx context.Context, email string) (Reader, string, error) {
+	var hash string
+	r, err := scanReader(scanFunc(func(dest ...any) error {
+		return s.queryRow(ctx, "SELECT "+readerCols+", password_hash FROM readers WHERE email = ? AND deleted_at = 0",
+			strings.ToLower(strings.TrimSpace(email))).Scan(append(dest, &hash)...)
+	}))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, "", notFound("Reader")
+	} else if err != nil {
+		return r, "", fmt.Errorf("read reader password: %w", err)
+	}
+	return r, hash, nil
+}
+
+// SetReaderPassword sets a reader's password hash ("" removes it) and ends
+// every other session of theirs, as a password change should.
+func (s *Store) SetReaderPassword(ctx context.Context, readerID int64, hash, keepSession string) error {
+	defer s.readersChanged()
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, "UPDATE readers SET password_hash = ? WHERE id = ?", hash, readerID); err != nil {
+			return fmt.Errorf("set password of reader %d: %w", readerID, err)
+		}
+		if _, err := s.exec(ctx, tx, "DELETE FROM reader_sessions WHERE reader_id = ? AND id_hash <> ?", readerID, keepSession); err != nil {
+			return fmt.Errorf("end other sessions of reader %d: %w", readerID, err)
+		}
+		return nil
+	})
+}
+
+// SignInWithPassword starts a session for a reader whose password was
+// checked; a hash made with weaker parameters is replaced by rehash.
+func (s *Store) SignInWithPassword(ctx context.Context, r Reader, rehash string, ns NewReaderSession) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if rehash != "" {
+			if _, err := s.exec(ctx, tx, "UPDATE readers SET password_hash = ? WHERE id = ?", rehash, r.ID); err != nil {
+				return fmt.Errorf("upgrade password hash of reader %d: %w", r.ID, err)
+			}
+		}
+		return s.createReaderSession(ctx, tx, r.ID, !r.VerifiedAt.IsZero(), ns)
+	})
 }

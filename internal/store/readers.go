@@ -23,14 +23,16 @@ type Reader struct {
 	// VerifiedAt is when the reader first opened a link sent to the
 	// address; zero for an account made at checkout and not yet proven.
 	VerifiedAt time.Time
+	// HasPassword: the reader may also sign in with a password.
+	HasPassword bool
 }
 
-const readerCols = "id, email, name, created_at, deleted_at, verified_at"
+const readerCols = "id, email, name, created_at, deleted_at, verified_at, password_hash <> ''"
 
 func scanReader(row scanner) (Reader, error) {
 	var r Reader
 	var created, deleted, verified int64
-	err := row.Scan(&r.ID, &r.Email, &r.Name, &created, &deleted, &verified)
+	err := row.Scan(&r.ID, &r.Email, &r.Name, &created, &deleted, &verified, &r.HasPassword)
 	r.CreatedAt, r.DeletedAt, r.VerifiedAt = unixTime(created), unixTime(deleted), unixTime(verified)
 	return r, err
 }

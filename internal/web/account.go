@@ -39,27 +39,31 @@ type planChoice struct {
 }
 
 type accountPage struct {
-	Page     Page
-	Reader   store.Reader
-	Subs     []accountSub
-	Notice   string // what the last action did
-	Error    string // why the last action was refused
-	ErrorSub int64  // which subscription the error is about
-	NewEmail string
-	Address  *magazine.Address // the address form as sent, with a mistake
-	TestMode bool
+	Page   Page
+	Reader store.Reader
+	Subs   []accountSub
+	Notice string // what the last action did
+	Error  string // why the last action was refused
+	// PasswordError is why a password was refused.
+	PasswordError string
+	ErrorSub      int64 // which subscription the error is about
+	NewEmail      string
+	Address       *magazine.Address // the address form as sent, with a mistake
+	TestMode      bool
 }
 
 var notices = map[string]string{
-	"checkout":      "Thank you: your subscription has started.",
-	"signed_in":     "You are signed in.",
-	"email_changed": "Your e-mail address has been changed.",
-	"canceled":      "Your subscription is canceled. You keep access until the end of the period you paid for, and can resume until then. We have sent you a confirmation.",
-	"resumed":       "Your subscription is running again.",
-	"refunded":      "Your payment has been refunded in full and the subscription has ended. We have sent you a confirmation.",
-	"address":       "Your shipping address has been saved.",
-	"email_sent":    "We have sent a link to your new address. Your address changes when you open it.",
-	"plan_changed":  "Your plan has changed. What it includes applies now; its price from your next payment.",
+	"checkout":         "Thank you: your subscription has started.",
+	"signed_in":        "You are signed in.",
+	"email_changed":    "Your e-mail address has been changed.",
+	"canceled":         "Your subscription is canceled. You keep access until the end of the period you paid for, and can resume until then. We have sent you a confirmation.",
+	"resumed":          "Your subscription is running again.",
+	"refunded":         "Your payment has been refunded in full and the subscription has ended. We have sent you a confirmation.",
+	"address":          "Your shipping address has been saved.",
+	"email_sent":       "We have sent a link to your new address. Your address changes when you open it.",
+	"password_set":     "Your password is set. You can sign in with it, or by e-mailed link as before; your other devices were signed out.",
+	"password_removed": "Your password is removed: sign in by e-mailed link.",
+	"plan_changed":     "Your plan has changed. What it includes applies now; its price from your next payment.",
 }
 
 // account shows the reader's subscriptions, payments and settings.

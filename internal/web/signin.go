@@ -14,16 +14,18 @@ import (
 
 // signInPage is the data of the sign-in, sign-up and link pages.
 type signInPage struct {
-	Page     Page
-	Mode     string // sign_in, sign_up, sent, confirm, bad_link
-	Email    string
-	Name     string
-	Return   string
-	Error    string // for the e-mail field
-	Message  string
-	Token    string
-	Purpose  string
-	Deadline string
+	Page   Page
+	Mode   string // sign_in, sign_up, sent, confirm, bad_link
+	Email  string
+	Name   string
+	Return string
+	Error  string // for the e-mail field
+	// PasswordError is for the password form.
+	PasswordError string
+	Message       string
+	Token         string
+	Purpose       string
+	Deadline      string
 }
 
 func (s *Site) renderSignIn(w http.ResponseWriter, r *http.Request, status int, data signInPage) error {

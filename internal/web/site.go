@@ -51,10 +51,13 @@ type Site struct {
 	cookies      auth.Cookies // the reader's session cookie
 	staffCookies auth.Cookies
 	cop          *http.CrossOriginProtection
+	common       *auth.CommonPasswords
 	// Links are limited per IP address and per e-mail address, known or
 	// not: the limit must not tell which addresses have accounts.
 	ipLimit   *auth.Limiter
 	addrLimit *auth.Limiter
+	// Password guesses have their own budget per address.
+	pwLimit *auth.Limiter
 	// pages holds the parsed templates for each time zone the magazine
 	// has used, so that dates render in the publication's zone without
 	// re-parsing: map[string]map[string]*template.Template.
@@ -93,7 +96,8 @@ func New(cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
-		billing: cfg.Billing, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection()}
+		billing: cfg.Billing, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
+		common: auth.NewCommonPasswords()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -106,6 +110,7 @@ func New(cfg Config) (*Site, error) {
 	s.cookies, s.staffCookies = auth.Cookies{HTTPS: https, Reader: true}, auth.Cookies{HTTPS: https}
 	s.ipLimit = auth.NewLimiter(20, 3*time.Minute, 100_000, s.now)
 	s.addrLimit = auth.NewLimiter(3, 5*time.Minute, 100_000, s.now)
+	s.pwLimit = auth.NewLimiter(5, 3*time.Minute, 100_000, s.now)
 	if _, err := s.templates(time.UTC); err != nil {
 		return nil, err
 	}

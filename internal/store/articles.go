@@ -321,17 +321,28 @@ func (s *Store) ImportArticles(ctx context.Context, ins []magazine.ArticleInput,
 			return b.err
 		}
 		err = s.withTx(ctx, func(tx *sql.Tx) error {
-			ctx := withPrepared(ctx, tx)
-			for _, r := range b.rs {
-				if _, err := s.createArticle(ctx, tx, r, tags); err != nil {
-					return fmt.Errorf("article %q: %w", r.in.Slug, err)
-				}
+			if err := s.importBatch(ctx, tx, b.rs, tags); err != nil {
+				return err
 			}
 			return s.touch(ctx, tx)
 		})
 		if err != nil {
+			// Once more, an article at a time, to name the one at fault
+			// (and write none of the batch).
 			clear(tags) // tags created in the failed batch were rolled back
-			return err
+			err = s.withTx(ctx, func(tx *sql.Tx) error {
+				ctx := withPrepared(ctx, tx)
+				for _, r := range b.rs {
+					if _, err := s.createArticle(ctx, tx, r, tags); err != nil {
+						return fmt.Errorf("article %q: %w", r.in.Slug, err)
+					}
+				}
+				return s.touch(ctx, tx)
+			})
+			if err != nil {
+				clear(tags)
+				return err
+			}
 		}
 		if progress != nil {
 			progress(b.start + len(b.rs))

@@ -246,33 +246,44 @@ func (s *Store) setArticleLinks(ctx context.Context, tx *sql.Tx, id int64, in ma
 		}
 		return fmt.Errorf("link authors to article %d: %w", id, err)
 	}
-	// New tags are created in slug order: on PostgreSQL two saves creating
-	// the same new tags in different orders would deadlock on the unique
-	// index. Stable, so the first spelling of a tag still names it.
-	names := slices.Clone(in.Tags)
-	slices.SortStableFunc(names, func(a, b string) int { return strings.Compare(magazine.Slugify(a), magazine.Slugify(b)) })
-	seen := map[int64]bool{}
-	args = args[:0]
-	for _, name := range names {
-		if strings.TrimSpace(name) == "" {
-			continue
-		}
-		tag, err := s.ensureTag(ctx, tx, name, tags)
-		if err != nil {
-			return err
-		}
-		if !seen[tag] {
-			seen[tag] = true
-			args = append(args, id, tag)
-		}
+	ids, err := s.tagIDs(ctx, tx, in.Tags, tags)
+	if err != nil {
+		return err
 	}
-	if len(seen) > 0 {
-		q := "INSERT INTO article_tags (article_id, tag_id) VALUES " + rowPlaceholders(len(seen), 2)
+	args = args[:0]
+	for _, tag := range ids {
+		args = append(args, id, tag)
+	}
+	if len(ids) > 0 {
+		q := "INSERT INTO article_tags (article_id, tag_id) VALUES " + rowPlaceholders(len(ids), 2)
 		if _, err := s.exec(ctx, tx, q, args...); err != nil {
 			return fmt.Errorf("tag article %d: %w", id, err)
 		}
 	}
 	return nil
+}
+
+// tagIDs returns the ids of the tags named, each once, creating new ones.
+// New tags are created in slug order: on PostgreSQL two saves creating the
+// same new tags in different orders would deadlock on the unique index.
+// Stable, so the first spelling of a tag still names it.
+func (s *Store) tagIDs(ctx context.Context, tx *sql.Tx, names []string, cache map[string]int64) ([]int64, error) {
+	names = slices.Clone(names)
+	slices.SortStableFunc(names, func(a, b string) int { return strings.Compare(magazine.Slugify(a), magazine.Slugify(b)) })
+	var ids []int64
+	for _, name := range names {
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		tag, err := s.ensureTag(ctx, tx, name, cache)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(ids, tag) {
+			ids = append(ids, tag)
+		}
+	}
+	return ids, nil
 }
 
 // rowPlaceholders returns "(?, ?), (?, ?)" for rows of width columns.

@@ -88,21 +88,12 @@ func (s *Store) importBatch(ctx context.Context, tx *sql.Tx, rs []rendered, tags
 		for i, author := range r.in.AuthorIDs {
 			authors = append(authors, id, author, i)
 		}
-		names := slices.Clone(r.in.Tags)
-		slices.SortStableFunc(names, func(a, b string) int { return strings.Compare(magazine.Slugify(a), magazine.Slugify(b)) })
-		mine := map[int64]bool{}
-		for _, name := range names {
-			if strings.TrimSpace(name) == "" {
-				continue
-			}
-			tag, err := s.ensureTag(ctx, tx, name, tags)
-			if err != nil {
-				return err
-			}
-			if !mine[tag] {
-				mine[tag] = true
-				tagged = append(tagged, id, tag)
-			}
+		tagIDs, err := s.tagIDs(ctx, tx, r.in.Tags, tags)
+		if err != nil {
+			return err
+		}
+		for _, tag := range tagIDs {
+			tagged = append(tagged, id, tag)
 		}
 	}
 	for chunk := range slices.Chunk(authors, 3*1000) {

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/masthead-press/masthead/internal/magazine"
 )
 
@@ -34,6 +36,11 @@ type accessEntry struct {
 type accessCache struct {
 	mu sync.Mutex
 	m  map[string]accessEntry
+	// fetch makes the requests that find an entry stale at once wait for
+	// one read of the database, not each make their own: a subscriber's
+	// page open in many tabs, or a benchmark, would otherwise send a burst
+	// of queries every accessTTL.
+	fetch singleflight.Group
 }
 
 // readersChanged is called after any write that can change a reader's
@@ -50,20 +57,25 @@ func (s *Store) ReaderAccessByHash(ctx context.Context, hash string, now time.Ti
 	if ok && e.gen == gen && now.Sub(e.fetched) < accessTTL && now.Sub(e.fetched) >= 0 && now.Before(e.access.Session.ExpiresAt) {
 		return e.access, nil
 	}
-	rs, err := s.ReaderSessionByHash(ctx, hash)
-	if err != nil {
-		return ReaderAccess{}, err
-	}
-	ents, err := s.ReaderEntitlements(ctx, rs.Reader.ID, now)
-	if err != nil {
-		return ReaderAccess{}, err
-	}
-	a := ReaderAccess{Session: rs, Entitlements: ents}
-	s.access.mu.Lock()
-	if s.access.m == nil || len(s.access.m) >= accessCacheMax {
-		s.access.m = map[string]accessEntry{}
-	}
-	s.access.m[hash] = accessEntry{access: a, gen: gen, fetched: now}
-	s.access.mu.Unlock()
-	return a, nil
+	v, err, _ := s.access.fetch.Do(hash, func() (any, error) {
+		// Not the first caller's cancellation: the others wait on it too.
+		ctx := context.WithoutCancel(ctx)
+		rs, err := s.ReaderSessionByHash(ctx, hash)
+		if err != nil {
+			return ReaderAccess{}, err
+		}
+		ents, err := s.ReaderEntitlements(ctx, rs.Reader.ID, now)
+		if err != nil {
+			return ReaderAccess{}, err
+		}
+		a := ReaderAccess{Session: rs, Entitlements: ents}
+		s.access.mu.Lock()
+		if s.access.m == nil || len(s.access.m) >= accessCacheMax {
+			s.access.m = map[string]accessEntry{}
+		}
+		s.access.m[hash] = accessEntry{access: a, gen: gen, fetched: now}
+		s.access.mu.Unlock()
+		return a, nil
+	})
+	return v.(ReaderAccess), err
 }

@@ -122,7 +122,7 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, render ErrorRender
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", logPath(r), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					render(sw, r, http.StatusInternalServerError, "Internal error.")
 				}
@@ -141,12 +141,23 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, render ErrorRender
 			}
 			if log.Enabled(r.Context(), slog.LevelInfo) {
 				log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
+					slog.String("method", r.Method), slog.String("path", logPath(r)), slog.Int("status", status),
 					slog.Int("bytes", sw.size), slog.Duration("duration", elapsed), slog.String("remote", ClientIP(r)))
 			}
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// logPath is the path as logs show it. A route whose path carries a secret
+// (a sign-in or reset link's token) is logged by its pattern: logs are read
+// by more people than the link was for.
+func logPath(r *http.Request) string {
+	if strings.Contains(r.Pattern, "{token}") {
+		_, pattern, _ := strings.Cut(r.Pattern, " ")
+		return pattern
+	}
+	return r.URL.Path
 }
 
 var statusTexts = map[int]string{200: "200", 301: "301", 302: "302", 303: "303", 304: "304", 400: "400", 404: "404", 405: "405", 413: "413", 500: "500"}

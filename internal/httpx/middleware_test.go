@@ -1,8 +1,10 @@
 package httpx
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +33,24 @@ func TestTrustProxy(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: client %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// A link's token never reaches the request log.
+func TestObserveKeepsTokensOutOfLogs(t *testing.T) {
+	t.Parallel()
+	var buf strings.Builder
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /sign-in/link/{token}", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("GET /articles/{slug}", func(w http.ResponseWriter, r *http.Request) {})
+	h := Observe(mux, slog.New(slog.NewTextHandler(&buf, nil)), nil, nil)
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/sign-in/link/SECRET-TOKEN-VALUE", nil))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/articles/harbour-dues", nil))
+	out := buf.String()
+	if strings.Contains(out, "SECRET-TOKEN-VALUE") || !strings.Contains(out, "path=/sign-in/link/{token}") {
+		t.Errorf("log shows the token or not the route:\n%s", out)
+	}
+	if !strings.Contains(out, "path=/articles/harbour-dues") {
+		t.Errorf("an ordinary path is not logged as it was:\n%s", out)
 	}
 }

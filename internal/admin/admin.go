@@ -352,7 +352,7 @@ func formError(p *page, err error) bool {
 
 // actor is who the audit log records for a request.
 func actor(me *store.Session, r *http.Request) store.Actor {
-	a := store.Actor{IP: clientIP(r)}
+	a := store.Actor{IP: httpx.ClientIP(r)}
 	if me != nil {
 		a.ID, a.Email = me.Staff.ID, me.Staff.Email
 	}
@@ -362,7 +362,6 @@ func actor(me *store.Session, r *http.Request) store.Actor {
 // clientIP is the address the request came from. Behind a proxy it is the
 // proxy's: trusting X-Forwarded-For needs configuration that says which
 // proxies to trust, which Masthead does not have yet.
-func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
 func (a *Admin) static(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")

@@ -31,7 +31,7 @@ func (a *Admin) requestReset(w http.ResponseWriter, r *http.Request, _ *store.Se
 	ctx := r.Context()
 	typed := r.PostFormValue("email")
 	email := magazine.NormalizeEmail(typed)
-	if !a.ipLimit.Allow(clientIP(r)) || !a.accountLimit.Allow("reset:"+email) {
+	if !a.ipLimit.Allow(httpx.ClientIP(r)) || !a.accountLimit.Allow("reset:"+email) {
 		return tooMany(w)
 	}
 	p := a.newPage(nil, "Forgotten password")
@@ -111,7 +111,7 @@ func (a *Admin) renderSetPassword(w http.ResponseWriter, r *http.Request, status
 
 func (a *Admin) setPassword(w http.ResponseWriter, r *http.Request, _ *store.Session) error {
 	ctx := r.Context()
-	if !a.ipLimit.Allow(clientIP(r)) {
+	if !a.ipLimit.Allow(httpx.ClientIP(r)) {
 		return tooMany(w)
 	}
 	hash := auth.HashToken(r.PathValue("token"))
@@ -131,7 +131,7 @@ func (a *Admin) setPassword(w http.ResponseWriter, r *http.Request, _ *store.Ses
 		pwHash, err = auth.Hash(next, a.params)
 	}
 	if err == nil {
-		_, err = a.store.UseStaffToken(ctx, hash, pwHash, clientIP(r))
+		_, err = a.store.UseStaffToken(ctx, hash, pwHash, httpx.ClientIP(r))
 	}
 	if err != nil {
 		p := a.newPage(nil, "Choose a password")

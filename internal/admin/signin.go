@@ -35,7 +35,7 @@ func (a *Admin) signIn(w http.ResponseWriter, r *http.Request, _ *store.Session)
 	email := magazine.NormalizeEmail(typed)
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	if !a.ipLimit.Allow(clientIP(r)) || !a.accountLimit.Allow("email:"+email) {
+	if !a.ipLimit.Allow(httpx.ClientIP(r)) || !a.accountLimit.Allow("email:"+email) {
 		return tooMany(w)
 	}
 	p := a.newPage(nil, "Sign in")
@@ -70,7 +70,7 @@ func (a *Admin) signIn(w http.ResponseWriter, r *http.Request, _ *store.Session)
 	if !ok {
 		// Logged for whoever watches for password guessing; the answer
 		// itself says nothing about the address.
-		a.log.WarnContext(ctx, "sign-in refused", "email", email, "ip", clientIP(r))
+		a.log.WarnContext(ctx, "sign-in refused", "email", email, "ip", httpx.ClientIP(r))
 		p.Errors["form"] = wrongCredentials
 		return a.render(w, http.StatusUnprocessableEntity, "sign_in", p, nil)
 	}
@@ -108,7 +108,7 @@ func (a *Admin) startSession(w http.ResponseWriter, r *http.Request, staffID int
 		ttl = pendingTTL
 	}
 	if err := a.store.CreateSession(r.Context(), store.NewSession{IDHash: hash, StaffID: staffID, Stage: stage,
-		ExpiresAt: a.now().Add(ttl), IP: clientIP(r), UserAgent: r.UserAgent(), Replaces: replaces}); err != nil {
+		ExpiresAt: a.now().Add(ttl), IP: httpx.ClientIP(r), UserAgent: r.UserAgent(), Replaces: replaces}); err != nil {
 		return err
 	}
 	a.cookies.Set(w, id, ttl)
@@ -142,7 +142,7 @@ func (a *Admin) code(w http.ResponseWriter, r *http.Request, _ *store.Session) e
 	} else if err != nil {
 		return err
 	}
-	if !a.ipLimit.Allow(clientIP(r)) || !a.accountLimit.Allow("email:"+pending.Staff.Email) {
+	if !a.ipLimit.Allow(httpx.ClientIP(r)) || !a.accountLimit.Allow("email:"+pending.Staff.Email) {
 		return tooMany(w)
 	}
 	next := safeNext(r.PostFormValue("next"))

@@ -63,7 +63,7 @@ func (a *Admin) addStaff(w http.ResponseWriter, r *http.Request, me *store.Sessi
 	}
 	invite := r.PostFormValue("how") == "invite"
 	p.Form["how"] = r.PostFormValue("how")
-	if invite && (!a.ipLimit.Allow(clientIP(r)) || !a.accountLimit.Allow("invite:"+me.Staff.Email)) {
+	if invite && (!a.ipLimit.Allow(httpx.ClientIP(r)) || !a.accountLimit.Allow("invite:"+me.Staff.Email)) {
 		return tooMany(w)
 	}
 	// An invited account gets a password nobody knows until they choose

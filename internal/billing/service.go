@@ -112,33 +112,51 @@ func PriceFor(plan magazine.Plan, interval string) (int64, error) {
 	return price, nil
 }
 
+// Choice is a reader's checked choice of plan, price and address.
+type Choice struct {
+	Plan     magazine.Plan
+	Amount   int64            // per interval, minor units
+	Shipping magazine.Address // normalized; empty for plans without print
+}
+
+// Choose checks what a reader chose on the subscribe page: a plan on
+// offer, a price it has, and a valid shipping address if it has the print
+// edition. A refusal is EINVALID, with the field to blame.
+func (s *Service) Choose(ctx context.Context, planID int64, interval string, ship *magazine.Address) (Choice, error) {
+	plan, err := s.st.Plan(ctx, planID)
+	if magazine.IsNotFound(err) || (err == nil && !plan.Active) {
+		return Choice{}, magazine.FieldError("plan", "There is no such plan on offer; choose one on the subscribe page.")
+	} else if err != nil {
+		return Choice{}, err
+	}
+	c := Choice{Plan: plan}
+	if c.Amount, err = PriceFor(plan, interval); err != nil {
+		return Choice{}, err
+	}
+	if plan.NeedsShipping() {
+		if ship == nil {
+			return Choice{}, magazine.FieldError("address", "The print edition needs a shipping address.")
+		}
+		c.Shipping = *ship
+		if err := c.Shipping.Normalize(); err != nil {
+			return Choice{}, err
+		}
+	}
+	return c, nil
+}
+
 // StartCheckout records an incomplete subscription of reader to plan and
 // opens a checkout for it at the provider. ship is required for plans
 // with the print edition. An unknown or withdrawn plan, or a price the
 // plan does not offer, is EINVALID.
 func (s *Service) StartCheckout(ctx context.Context, readerID, planID int64, interval string, ship *magazine.Address) (Checkout, error) {
-	plan, err := s.st.Plan(ctx, planID)
-	if magazine.IsNotFound(err) || (err == nil && !plan.Active) {
-		return Checkout{}, magazine.FieldError("plan", "There is no such plan on offer; choose one on the subscribe page.")
-	} else if err != nil {
-		return Checkout{}, err
-	}
-	amount, err := PriceFor(plan, interval)
+	c, err := s.Choose(ctx, planID, interval, ship)
 	if err != nil {
 		return Checkout{}, err
 	}
-	sub := store.Subscription{Currency: plan.Currency, Amount: amount, Provider: s.p.Name()}
+	plan, amount := c.Plan, c.Amount
+	sub := store.Subscription{Currency: plan.Currency, Amount: amount, Provider: s.p.Name(), Shipping: c.Shipping}
 	sub.ReaderID, sub.PlanID, sub.Status, sub.Interval = readerID, plan.ID, magazine.SubIncomplete, interval
-	if plan.NeedsShipping() {
-		if ship == nil {
-			return Checkout{}, magazine.FieldError("address", "The print edition needs a shipping address.")
-		}
-		a := *ship
-		if err := a.Normalize(); err != nil {
-			return Checkout{}, err
-		}
-		sub.Shipping = a
-	}
 	reader, err := s.st.Reader(ctx, readerID)
 	if err != nil {
 		return Checkout{}, err

@@ -110,21 +110,13 @@ func (*TestMode) ParseWebhook(body []byte, header http.Header) ([]Event, error) 
 // starts the trial) and activates the subscription; 4000 0000 0000 0002
 // is declined with the reason, and nothing is activated.
 func (t *TestMode) Pay(ctx context.Context, checkoutID, cardNumber string) error {
-	if t.svc == nil {
-		return fmt.Errorf("test mode is not connected to a billing service (use billing.New)")
-	}
-	st := t.svc.st
-	var sub store.Subscription
-	err := st.Billing(ctx, func(btx *store.BillingTx) error {
-		var err error
-		sub, err = btx.SubscriptionByCheckout(t.Name(), checkoutID)
-		return err
-	})
+	sub, err := t.Checkout(ctx, checkoutID)
 	if magazine.IsNotFound(err) {
 		return magazine.Errorf(magazine.ENOTFOUND, "This checkout does not exist; start again from the subscribe page.")
 	} else if err != nil {
 		return err
 	}
+	st := t.svc.st // set: Checkout succeeded
 	if sub.Status != magazine.SubIncomplete {
 		return magazine.Errorf(magazine.ECONFLICT, "This checkout is already complete.")
 	}

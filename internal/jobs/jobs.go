@@ -166,26 +166,22 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	// arrives (always, on SQLite: see PollOnly).
 	poll := min(time.Second, cfg.Period/2)
 	rc := &river.Config{
-		Logger:  riverLogger(cfg.Log),
-		Workers: workers,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(
-			river.PeriodicInterval(cfg.Period),
-			func() (river.JobArgs, *river.InsertOpts) { return PublishArgs{}, &river.InsertOpts{MaxAttempts: 1} },
-			&river.PeriodicJobOpts{ID: "publish_due", RunOnStart: true},
-		)},
+		Logger:                      riverLogger(cfg.Log),
+		Workers:                     workers,
+		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		PeriodicJobs:                []*river.PeriodicJob{every(cfg.Period, PublishArgs{}, "publish_due")},
 		FetchPollInterval:           poll,
 		FetchCooldown:               min(river.FetchCooldownDefault, poll),
 		CompletedJobRetentionPeriod: time.Hour, // one row every 30 s: keep the table small
 		SoftStopTimeout:             softStop,
 	}
 	if cfg.Mail != nil {
-		rc.PeriodicJobs = append(rc.PeriodicJobs, mailPeriodic())
+		rc.PeriodicJobs = append(rc.PeriodicJobs, every(MailPeriod, DeliverMailArgs{}, "deliver_mail"))
 	}
 	if cfg.Sweep != nil {
-		rc.PeriodicJobs = append(rc.PeriodicJobs, sweepPeriodic())
+		rc.PeriodicJobs = append(rc.PeriodicJobs, every(SweepPeriod, SweepSubscriptionsArgs{}, "sweep_subscriptions"))
 	}
-	rc.PeriodicJobs = append(rc.PeriodicJobs, sessionsPeriodic(cfg.SessionCleanupPeriod))
+	rc.PeriodicJobs = append(rc.PeriodicJobs, every(cfg.SessionCleanupPeriod, DeleteExpiredSessionsArgs{}, "delete_expired_sessions"))
 	switch cfg.Store.Dialect() {
 	case "postgres":
 		pool, err := pgxpool.New(ctx, cfg.Store.DSN())
@@ -276,4 +272,15 @@ func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h minLevel) WithGroup(name string) slog.Handler {
 	return minLevel{h.Handler.WithGroup(name), h.min}
+}
+
+// every is a periodic job: args every period, and once when the queue
+// starts (a server that was stopped catches up at once). A failed run is
+// not retried: the next one is the retry.
+func every(period time.Duration, args river.JobArgs, id string) *river.PeriodicJob {
+	return river.NewPeriodicJob(
+		river.PeriodicInterval(period),
+		func() (river.JobArgs, *river.InsertOpts) { return args, &river.InsertOpts{MaxAttempts: 1} },
+		&river.PeriodicJobOpts{ID: id, RunOnStart: true},
+	)
 }

@@ -46,11 +46,3 @@ func (q *Queue) DeliverMailNow(ctx context.Context) error {
 	_, err := q.client.Insert(ctx, DeliverMailArgs{}, &river.InsertOpts{MaxAttempts: 1})
 	return err
 }
-
-func mailPeriodic() *river.PeriodicJob {
-	return river.NewPeriodicJob(
-		river.PeriodicInterval(MailPeriod),
-		func() (river.JobArgs, *river.InsertOpts) { return DeliverMailArgs{}, &river.InsertOpts{MaxAttempts: 1} },
-		&river.PeriodicJobOpts{ID: "deliver_mail", RunOnStart: true},
-	)
-}

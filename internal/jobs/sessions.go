@@ -7,13 +7,12 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// DefaultSessionCleanupPeriod is how often expired staff sessions are
-// deleted. Nothing reads an expired session (SessionByHash checks the
-// expiry), so this only keeps the table small.
+// DefaultSessionCleanupPeriod is how often expired sessions (of staff and
+// readers) and old reader links are deleted. Nothing reads an expired
+// session, so this only keeps the tables small.
 const DefaultSessionCleanupPeriod = time.Hour
 
-// DeleteExpiredSessionsArgs is the job that deletes expired staff
-// sessions.
+// DeleteExpiredSessionsArgs is the job that deletes expired sessions.
 type DeleteExpiredSessionsArgs struct{}
 
 // Kind names the job in River's table.
@@ -32,21 +31,11 @@ func (w *sessionsWorker) Work(ctx context.Context, _ *river.Job[DeleteExpiredSes
 		w.q.cfg.AfterSessionCleanup(n, err)
 	}
 	if err != nil {
-		w.q.cfg.Log.Error("deleting expired staff sessions failed; the next run tries again", "err", err)
+		w.q.cfg.Log.Error("deleting expired sessions failed; the next run tries again", "err", err)
 		return err
 	}
 	if n > 0 {
-		w.q.cfg.Log.Debug("deleted expired staff sessions", "sessions", n)
+		w.q.cfg.Log.Debug("deleted expired sessions", "sessions", n)
 	}
 	return nil
-}
-
-func sessionsPeriodic(period time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(
-		river.PeriodicInterval(period),
-		func() (river.JobArgs, *river.InsertOpts) {
-			return DeleteExpiredSessionsArgs{}, &river.InsertOpts{MaxAttempts: 1}
-		},
-		&river.PeriodicJobOpts{ID: "delete_expired_sessions", RunOnStart: true},
-	)
 }

@@ -34,13 +34,3 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepSubscriptionsA
 	}
 	return nil
 }
-
-func sweepPeriodic() *river.PeriodicJob {
-	return river.NewPeriodicJob(
-		river.PeriodicInterval(SweepPeriod),
-		func() (river.JobArgs, *river.InsertOpts) {
-			return SweepSubscriptionsArgs{}, &river.InsertOpts{MaxAttempts: 1}
-		},
-		&river.PeriodicJobOpts{ID: "sweep_subscriptions", RunOnStart: true},
-	)
-}

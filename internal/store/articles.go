@@ -100,19 +100,30 @@ func (s *Store) CreateArticle(ctx context.Context, in magazine.ArticleInput) (ma
 	return s.ArticleByID(ctx, id)
 }
 
+// articleInsert is the INSERT of new articles, to be followed by rows of
+// articleInsertWidth placeholders filled by rendered.row.
+const (
+	articleInsert = `INSERT INTO articles (slug, headline, dek, section_id, status, visibility, published_at,
+		featured_url, featured_alt, body_md, body_html, preview_html, description, body_text, word_count, page_count,
+		issue_id, issue_position, seo_title, seo_description, created_at, updated_at) VALUES `
+	articleInsertWidth = 22
+)
+
+// row is the values of articleInsert for r, created at now.
+func (r rendered) row(now int64) []any {
+	in := r.in
+	return []any{in.Slug, in.Headline, in.Dek, in.SectionID, in.Status, in.Visibility, unixOrZero(in.PublishedAt),
+		in.FeaturedURL, in.FeaturedAlt, in.BodyMarkdown, strings.Join(r.res.Pages, pageSeparator), r.res.Preview,
+		description(in, r.res), r.res.Text, r.res.WordCount, len(r.res.Pages),
+		nullID(in.IssueID), in.IssuePosition, in.SEOTitle, in.SEODescription, now, now}
+}
+
 func (s *Store) createArticle(ctx context.Context, tx *sql.Tx, r rendered, tags map[string]int64) (int64, error) {
 	in, now := r.in, s.Now().Unix()
 	if err := s.checkSlugFree(ctx, tx, in.Slug, 0); err != nil {
 		return 0, err
 	}
-	id, err := s.insert(ctx, tx, `INSERT INTO articles (slug, headline, dek, section_id, status, visibility, published_at,
-		featured_url, featured_alt, body_md, body_html, preview_html, description, body_text, word_count, page_count,
-		issue_id, issue_position, seo_title, seo_description, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		in.Slug, in.Headline, in.Dek, in.SectionID, in.Status, in.Visibility, unixOrZero(in.PublishedAt),
-		in.FeaturedURL, in.FeaturedAlt, in.BodyMarkdown, strings.Join(r.res.Pages, pageSeparator), r.res.Preview,
-		description(in, r.res), r.res.Text, r.res.WordCount, len(r.res.Pages),
-		nullID(in.IssueID), in.IssuePosition, in.SEOTitle, in.SEODescription, now, now)
+	id, err := s.insert(ctx, tx, articleInsert+rowPlaceholders(1, articleInsertWidth), r.row(now)...)
 	if err != nil {
 		return 0, s.articleWriteError(ctx, err, in)
 	}
@@ -198,14 +209,8 @@ func (s *Store) updateArticle(ctx context.Context, tx *sql.Tx, id int64, r rende
 // (an old slug keeps redirecting to its article).
 func (s *Store) checkSlugFree(ctx context.Context, tx *sql.Tx, slug string, self int64) error {
 	var owner int64
-	q := s.d.q(`SELECT id FROM articles WHERE slug = ? UNION ALL SELECT article_id FROM article_slugs WHERE slug = ?`)
-	var row *sql.Row
-	if st := preparedIn(ctx, tx, q); st != nil {
-		row = st.QueryRowContext(ctx, slug, slug)
-	} else {
-		row = tx.QueryRowContext(ctx, q, slug, slug)
-	}
-	err := row.Scan(&owner)
+	err := tx.QueryRowContext(ctx, s.d.q(`SELECT id FROM articles WHERE slug = ?
+		UNION ALL SELECT article_id FROM article_slugs WHERE slug = ?`), slug, slug).Scan(&owner)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && owner == self) {
 		return nil
 	} else if err != nil {
@@ -342,7 +347,6 @@ func (s *Store) ImportArticles(ctx context.Context, ins []magazine.ArticleInput,
 			// (and write none of the batch).
 			clear(tags) // tags created in the failed batch were rolled back
 			err = s.withTx(ctx, func(tx *sql.Tx) error {
-				ctx := withPrepared(ctx, tx)
 				for _, r := range b.rs {
 					if _, err := s.createArticle(ctx, tx, r, tags); err != nil {
 						return fmt.Errorf("article %q: %w", r.in.Slug, err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/masthead-press/masthead/internal/magazine"
 )
@@ -50,18 +49,11 @@ func (s *Store) importBatch(ctx context.Context, tx *sql.Tx, rs []rendered, tags
 	ids := make(map[string]int64, len(rs))
 	now := s.Now().Unix()
 	for chunk := range slices.Chunk(rs, importRows) {
-		args := make([]any, 0, 22*len(chunk))
+		args := make([]any, 0, articleInsertWidth*len(chunk))
 		for _, r := range chunk {
-			in := r.in
-			args = append(args, in.Slug, in.Headline, in.Dek, in.SectionID, in.Status, in.Visibility, unixOrZero(in.PublishedAt),
-				in.FeaturedURL, in.FeaturedAlt, in.BodyMarkdown, strings.Join(r.res.Pages, pageSeparator), r.res.Preview,
-				description(in, r.res), r.res.Text, r.res.WordCount, len(r.res.Pages),
-				nullID(in.IssueID), in.IssuePosition, in.SEOTitle, in.SEODescription, now, now)
+			args = append(args, r.row(now)...)
 		}
-		rows, err := tx.QueryContext(ctx, s.d.q(`INSERT INTO articles (slug, headline, dek, section_id, status, visibility, published_at,
-			featured_url, featured_alt, body_md, body_html, preview_html, description, body_text, word_count, page_count,
-			issue_id, issue_position, seo_title, seo_description, created_at, updated_at)
-			VALUES `+rowPlaceholders(len(chunk), 22)+" RETURNING id, slug"), args...)
+		rows, err := tx.QueryContext(ctx, s.d.q(articleInsert+rowPlaceholders(len(chunk), articleInsertWidth)+" RETURNING id, slug"), args...)
 		if err != nil {
 			return fmt.Errorf("insert articles: %w", err)
 		}

@@ -62,10 +62,6 @@ type NewReaderSession struct {
 func (s *Store) CreateReaderLink(ctx context.Context, l ReaderLink, m Mail) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now().Unix()
-		// Used and expired links go whenever a new one is made.
-		if _, err := s.exec(ctx, tx, "DELETE FROM reader_tokens WHERE expires_at <= ?", now-24*3600); err != nil {
-			return fmt.Errorf("delete old reader links: %w", err)
-		}
 		if _, err := s.exec(ctx, tx, `INSERT INTO reader_tokens (token_hash, purpose, email, reader_id, name, return_to, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.TokenHash, l.Purpose, l.Email, l.ReaderID, l.Name, l.ReturnTo, now, l.ExpiresAt.Unix()); err != nil {
 			return fmt.Errorf("insert reader link: %w", err)
@@ -81,18 +77,23 @@ func (s *Store) CreateReaderLink(ctx context.Context, l ReaderLink, m Mail) erro
 // ReaderLinkByHash returns a link, used or not, expired or not: the
 // confirmation page says which.
 func (s *Store) ReaderLinkByHash(ctx context.Context, hash string) (ReaderLink, error) {
-	var l ReaderLink
-	var created, expires, used int64
-	err := s.queryRow(ctx, `SELECT token_hash, purpose, email, reader_id, name, return_to, created_at, expires_at, used_at
-		FROM reader_tokens WHERE token_hash = ?`, hash).Scan(&l.TokenHash, &l.Purpose, &l.Email, &l.ReaderID, &l.Name,
-		&l.ReturnTo, &created, &expires, &used)
+	l, err := scanReaderLink(s.queryRow(ctx, "SELECT "+linkCols+" FROM reader_tokens WHERE token_hash = ?", hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, notFound("Link")
 	} else if err != nil {
 		return l, fmt.Errorf("read reader link: %w", err)
 	}
-	l.CreatedAt, l.ExpiresAt, l.UsedAt = unixTime(created), unixTime(expires), unixTime(used)
 	return l, nil
+}
+
+const linkCols = "token_hash, purpose, email, reader_id, name, return_to, created_at, expires_at, used_at"
+
+func scanReaderLink(row scanner) (ReaderLink, error) {
+	var l ReaderLink
+	var created, expires, used int64
+	err := row.Scan(&l.TokenHash, &l.Purpose, &l.Email, &l.ReaderID, &l.Name, &l.ReturnTo, &created, &expires, &used)
+	l.CreatedAt, l.ExpiresAt, l.UsedAt = unixTime(created), unixTime(expires), unixTime(used)
+	return l, err
 }
 
 // Usable says why a link cannot be used now, or nil.
@@ -117,16 +118,13 @@ func (s *Store) UseReaderLink(ctx context.Context, hash string, ns NewReaderSess
 	var l ReaderLink
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now().UTC().Truncate(time.Second)
-		var created, expires, used int64
-		err := tx.QueryRowContext(ctx, s.d.q(`SELECT token_hash, purpose, email, reader_id, name, return_to, created_at, expires_at, used_at
-			FROM reader_tokens WHERE token_hash = ?`+s.d.forUpdate()), hash).Scan(&l.TokenHash, &l.Purpose, &l.Email, &l.ReaderID, &l.Name,
-			&l.ReturnTo, &created, &expires, &used)
+		var err error
+		l, err = scanReaderLink(tx.QueryRowContext(ctx, s.d.q("SELECT "+linkCols+" FROM reader_tokens WHERE token_hash = ?"+s.d.forUpdate()), hash))
 		if errors.Is(err, sql.ErrNoRows) {
 			return magazine.Errorf(magazine.EINVALID, "This link is not valid. Ask for a new one.")
 		} else if err != nil {
 			return fmt.Errorf("read reader link: %w", err)
 		}
-		l.CreatedAt, l.ExpiresAt, l.UsedAt = unixTime(created), unixTime(expires), unixTime(used)
 		if err := l.Usable(now); err != nil {
 			return err
 		}
@@ -205,9 +203,6 @@ func (s *Store) createReaderSession(ctx context.Context, tx *sql.Tx, readerID in
 		if _, err := s.exec(ctx, tx, "DELETE FROM reader_sessions WHERE id_hash = ?", ns.Replaces); err != nil {
 			return fmt.Errorf("delete replaced reader session: %w", err)
 		}
-	}
-	if _, err := s.exec(ctx, tx, "DELETE FROM reader_sessions WHERE expires_at <= ?", now); err != nil {
-		return fmt.Errorf("delete expired reader sessions: %w", err)
 	}
 	_, err := s.exec(ctx, tx, `INSERT INTO reader_sessions (id_hash, reader_id, verified, created_at, expires_at, ip, user_agent)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, ns.IDHash, readerID, v, now, ns.ExpiresAt.Unix(), ns.IP, truncateRunes(ns.UserAgent, 300))

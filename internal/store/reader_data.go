@@ -13,12 +13,16 @@ import (
 // MeterMonth is the month the meter counts in: UTC, "2006-01".
 func MeterMonth(t time.Time) string { return t.UTC().Format("2006-01") }
 
+// meterQuery counts a reader's articles opened on the meter in a month,
+// and whether one of them is the given article.
+const meterQuery = `SELECT COUNT(*), COALESCE(SUM(CASE WHEN article_id = ? THEN 1 ELSE 0 END), 0)
+	FROM meter_opens WHERE reader_id = ? AND month = ?`
+
 // Meter returns how many subscribers-only articles the reader opened on
 // the meter in the month of now, and whether articleID is one of them.
 func (s *Store) Meter(ctx context.Context, readerID, articleID int64, now time.Time) (opened int, this bool, err error) {
 	var mine int
-	err = s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN article_id = ? THEN 1 ELSE 0 END), 0)
-		FROM meter_opens WHERE reader_id = ? AND month = ?`, articleID, readerID, MeterMonth(now)).Scan(&opened, &mine)
+	err = s.queryRow(ctx, meterQuery, articleID, readerID, MeterMonth(now)).Scan(&opened, &mine)
 	if err != nil {
 		return 0, false, fmt.Errorf("read meter of reader %d: %w", readerID, err)
 	}
@@ -35,8 +39,7 @@ func (s *Store) OpenOnMeter(ctx context.Context, readerID, articleID int64, limi
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		month := MeterMonth(now)
 		var opened, mine int
-		err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN article_id = ? THEN 1 ELSE 0 END), 0)
-			FROM meter_opens WHERE reader_id = ? AND month = ?`), articleID, readerID, month).Scan(&opened, &mine)
+		err := tx.QueryRowContext(ctx, s.d.q(meterQuery), articleID, readerID, month).Scan(&opened, &mine)
 		if err != nil {
 			return err
 		}

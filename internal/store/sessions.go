@@ -50,11 +50,6 @@ func (s *Store) CreateSession(ctx context.Context, ns NewSession) error {
 			}
 		}
 		now := s.Now().Unix()
-		// Expired sessions go at each sign-in, which keeps the table to
-		// the live ones without a job of its own.
-		if _, err := s.exec(ctx, tx, "DELETE FROM staff_sessions WHERE expires_at <= ?", now); err != nil {
-			return fmt.Errorf("delete expired sessions: %w", err)
-		}
 		if _, err := s.exec(ctx, tx, `INSERT INTO staff_sessions (id_hash, staff_id, stage, created_at, expires_at, ip, user_agent)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, ns.IDHash, ns.StaffID, ns.Stage, now, ns.ExpiresAt.Unix(), ns.IP, truncateRunes(ns.UserAgent, 300)); err != nil {
 			return fmt.Errorf("insert session of staff %d: %w", ns.StaffID, err)
@@ -127,15 +122,32 @@ func (s *Store) DeleteOtherSessions(ctx context.Context, staffID int64, keep str
 	})
 }
 
-// DeleteExpiredSessions removes sessions past their expiry.
+// DeleteExpiredSessions deletes the expired sessions of staff and readers
+// and the reader links that expired a day ago or more, and returns how
+// many rows went. Nothing reads an expired one (the lookups check the
+// expiry): this keeps the tables small, run by a periodic job instead of
+// on every sign-in.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int, error) {
 	var n int64
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.exec(ctx, tx, "DELETE FROM staff_sessions WHERE expires_at <= ?", s.Now().Unix())
-		if err != nil {
-			return fmt.Errorf("delete expired sessions: %w", err)
+		now := s.Now().Unix()
+		for _, q := range []struct {
+			sql    string
+			before int64
+		}{
+			{"DELETE FROM staff_sessions WHERE expires_at <= ?", now},
+			{"DELETE FROM reader_sessions WHERE expires_at <= ?", now},
+			// A day's grace, so that a late click still finds its link
+			// and is told it expired.
+			{"DELETE FROM reader_tokens WHERE expires_at <= ?", now - 24*3600},
+		} {
+			res, err := s.exec(ctx, tx, q.sql, q.before)
+			if err != nil {
+				return fmt.Errorf("delete expired sessions: %w", err)
+			}
+			rows, _ := res.RowsAffected()
+			n += rows
 		}
-		n, _ = res.RowsAffected()
 		return nil
 	})
 	return int(n), err

@@ -387,61 +387,14 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // exec runs a statement written with ? placeholders in tx.
 func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	if st := preparedIn(ctx, tx, s.d.q(query)); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
 	return tx.ExecContext(ctx, s.d.q(query), args...)
 }
 
 // insert runs an INSERT ... RETURNING id and returns the new id.
 func (s *Store) insert(ctx context.Context, tx *sql.Tx, query string, args ...any) (int64, error) {
 	var id int64
-	q := s.d.q(query + " RETURNING id")
-	if st := preparedIn(ctx, tx, q); st != nil {
-		err := st.QueryRowContext(ctx, args...).Scan(&id)
-		return id, err
-	}
-	err := tx.QueryRowContext(ctx, q, args...).Scan(&id)
+	err := tx.QueryRowContext(ctx, s.d.q(query+" RETURNING id"), args...).Scan(&id)
 	return id, err
-}
-
-// txStatements prepares each distinct statement once for a transaction
-// that runs the same few statements thousands of times (an import):
-// modernc's SQLite driver keeps no statement cache, and parsing was a
-// quarter of an import's writing. The statements belong to the
-// transaction's own connection and close with it. (Preparing on the write
-// pool instead would ask for a second connection while the transaction
-// holds the only one.)
-type txStatements struct {
-	tx *sql.Tx
-	m  map[string]*sql.Stmt
-}
-
-type txStatementsKey struct{}
-
-// withPrepared returns a context under which exec and insert in tx reuse
-// prepared statements.
-func withPrepared(ctx context.Context, tx *sql.Tx) context.Context {
-	return context.WithValue(ctx, txStatementsKey{}, &txStatements{tx: tx, m: map[string]*sql.Stmt{}})
-}
-
-// preparedIn returns the prepared statement for query in tx, or nil when
-// ctx asks for none (or preparing fails: the caller then runs the query
-// plainly and reports any error itself).
-func preparedIn(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
-	c, _ := ctx.Value(txStatementsKey{}).(*txStatements)
-	if c == nil || c.tx != tx {
-		return nil
-	}
-	if st, ok := c.m[query]; ok {
-		return st
-	}
-	st, err := tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil
-	}
-	c.m[query] = st
-	return st
 }
 
 func notFound(what string) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -95,9 +96,17 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	now := s.now()
-	plans, err := s.store.Plans(ctx, true)
+	plans, err := s.store.Plans(ctx, false) // withdrawn too: a subscriber may still be on one
 	if err != nil {
 		return err
+	}
+	planByID := make(map[int64]magazine.Plan, len(plans))
+	var offered []magazine.Plan
+	for _, p := range plans {
+		planByID[p.ID] = p
+		if p.Active {
+			offered = append(offered, p)
+		}
 	}
 	pending := false
 	for _, sub := range subs {
@@ -107,10 +116,7 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 			pending = pending || (sub.CheckoutID != "" && now.Sub(sub.CreatedAt) < time.Hour)
 			continue
 		}
-		plan, err := s.store.Plan(ctx, sub.PlanID)
-		if err != nil {
-			return err
-		}
+		plan := planByID[sub.PlanID]
 		as := accountSub{Sub: sub, Plan: plan, Status: statusWords(sub, now), Amount: store.Money(sub.Amount, sub.Currency),
 			Live: sub.GrantsAccess(now), AccessUntil: sub.CurrentPeriodEnd}
 		as.CanCancel = sub.CanCancel(now) == nil && !sub.CancelAtPeriodEnd
@@ -122,7 +128,7 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 			as.NextPayment = sub.CurrentPeriodEnd
 		}
 		if as.Live && !sub.Comp {
-			as.Choices = planChoices(plans, sub)
+			as.Choices = planChoices(offered, sub)
 		}
 		if as.Payments, err = s.store.SubscriptionPayments(ctx, sub.ID); err != nil {
 			return err
@@ -153,27 +159,6 @@ func planChoices(plans []magazine.Plan, sub store.Subscription) []planChoice {
 	return out
 }
 
-// changePlan moves one of the reader's subscriptions to another plan.
-func (s *Site) changePlan(w http.ResponseWriter, r *http.Request) error {
-	rs, err := s.requireReader(r)
-	if err != nil {
-		return err
-	}
-	if s.billing == nil {
-		return httpx.NotFound
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return httpx.NotFound
-	}
-	planRaw, interval, _ := strings.Cut(r.PostFormValue("choice"), ":")
-	planID, _ := strconv.ParseInt(planRaw, 10, 64)
-	if err := s.billing.ChangePlan(r.Context(), id, planID, interval, billing.Reader(rs.Reader.ID)); err != nil {
-		return s.accountRefusal(w, r, id, err)
-	}
-	return &httpx.Redirect{URL: "/account?plan_changed=1", Status: http.StatusSeeOther}
-}
-
 func statusWords(sub store.Subscription, now time.Time) string {
 	switch {
 	case sub.Comp && sub.GrantsAccess(now):
@@ -191,19 +176,16 @@ func statusWords(sub store.Subscription, now time.Time) string {
 	}[sub.Status]
 }
 
-// subscriptionAction runs cancel, resume or refund on one of the signed-in
-// reader's subscriptions. The billing service checks again what the page
-// offered: a forged request outside the refund window is refused there.
+// subscriptionAction runs cancel, resume, refund or a change of plan on
+// one of the signed-in reader's subscriptions. The billing service checks
+// again what the page offered: a forged request outside the refund window
+// is refused there.
 func (s *Site) subscriptionAction(w http.ResponseWriter, r *http.Request) error {
-	rs, err := s.requireReader(r)
+	rs, id, err := s.readerSubscription(r)
 	if err != nil {
 		return err
 	}
 	if s.billing == nil {
-		return httpx.NotFound
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
 		return httpx.NotFound
 	}
 	who := billing.Reader(rs.Reader.ID)
@@ -216,21 +198,40 @@ func (s *Site) subscriptionAction(w http.ResponseWriter, r *http.Request) error 
 		err = s.billing.Resume(ctx, id, who)
 	case "refund":
 		err = s.billing.Refund(ctx, id, who)
+	case "plan": // the change-plan form's choice is "PLAN:INTERVAL"
+		planRaw, interval, _ := strings.Cut(r.PostFormValue("choice"), ":")
+		planID, _ := strconv.ParseInt(planRaw, 10, 64)
+		err = s.billing.ChangePlan(ctx, id, planID, interval, who)
 	default:
 		return httpx.NotFound
 	}
 	if err != nil {
 		return s.accountRefusal(w, r, id, err)
 	}
-	done := map[string]string{"cancel": "canceled", "resume": "resumed", "refund": "refunded"}[action]
+	done := map[string]string{"cancel": "canceled", "resume": "resumed", "refund": "refunded", "plan": "plan_changed"}[action]
 	return &httpx.Redirect{URL: "/account?" + done + "=1", Status: http.StatusSeeOther}
+}
+
+// readerSubscription is the signed-in reader and the subscription id of
+// the path. Whether the subscription is theirs is checked where it is
+// read: the billing service and the store refuse another reader's.
+func (s *Site) readerSubscription(r *http.Request) (*store.ReaderSession, int64, error) {
+	rs, err := s.requireReader(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, 0, httpx.NotFound
+	}
+	return rs, id, nil
 }
 
 // accountRefusal shows the account page with the reason an action was
 // refused; anything but a refusal is an internal error.
 func (s *Site) accountRefusal(w http.ResponseWriter, r *http.Request, subID int64, err error) error {
 	var me *magazine.Error
-	if !asMagazineError(err, &me) || me.Code == magazine.EINTERNAL {
+	if !errors.As(err, &me) || me.Code == magazine.EINTERNAL {
 		return err
 	}
 	status := http.StatusBadRequest
@@ -244,18 +245,14 @@ func (s *Site) accountRefusal(w http.ResponseWriter, r *http.Request, subID int6
 
 // saveAddress sets the shipping address of a print subscription.
 func (s *Site) saveAddress(w http.ResponseWriter, r *http.Request) error {
-	rs, err := s.requireReader(r)
+	rs, id, err := s.readerSubscription(r)
 	if err != nil {
 		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return httpx.NotFound
 	}
 	a := addressFromForm(r)
 	if err := s.store.SetShipping(r.Context(), rs.Reader.ID, id, a); err != nil {
 		var me *magazine.Error
-		if asMagazineError(err, &me) && me.Code == magazine.EINVALID {
+		if errors.As(err, &me) && me.Code == magazine.EINVALID {
 			return s.renderAccount(w, r, http.StatusBadRequest, accountPage{Error: me.Message, ErrorSub: id, Address: &a})
 		}
 		return s.accountRefusal(w, r, id, err)
@@ -275,7 +272,7 @@ func (s *Site) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	if err == nil && email == rs.Reader.Email {
 		err = magazine.FieldError("email", "That is already your address.")
 	}
-	if err == nil && (!s.ipLimit.Allow(clientIP(r)) || !s.addrLimit.Allow(email)) {
+	if err == nil && (!s.ipLimit.Allow(httpx.ClientIP(r)) || !s.addrLimit.Allow(email)) {
 		err = magazine.FieldError("email", "Too many links were asked for. Wait a few minutes, then try again.")
 	}
 	if err != nil {

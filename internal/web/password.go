@@ -28,7 +28,7 @@ func (s *Site) signInWithPassword(w http.ResponseWriter, r *http.Request) error 
 		data.PasswordError = magazine.ErrorMessage(err)
 		return s.renderSignIn(w, r, http.StatusBadRequest, data)
 	}
-	if !s.ipLimit.Allow(clientIP(r)) || !s.pwLimit.Allow(normalized) {
+	if !s.ipLimit.Allow(httpx.ClientIP(r)) || !s.pwLimit.Allow(normalized) {
 		data.PasswordError = "Too many attempts. Wait a few minutes, then try again."
 		return s.renderSignIn(w, r, http.StatusTooManyRequests, data)
 	}
@@ -48,7 +48,7 @@ func (s *Site) signInWithPassword(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if !ok {
-		s.log.InfoContext(ctx, "reader password sign-in refused", "ip", clientIP(r))
+		s.log.InfoContext(ctx, "reader password sign-in refused", "ip", httpx.ClientIP(r))
 		data.PasswordError = wrongPassword
 		return s.renderSignIn(w, r, http.StatusUnauthorized, data)
 	}

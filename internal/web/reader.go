@@ -126,7 +126,7 @@ func (s *Site) viewer(r *http.Request, articleID int64) (magazine.Viewer, *store
 // signIn gives the browser a new reader session, replacing the one it had.
 func (s *Site) newSession(w http.ResponseWriter, r *http.Request) store.NewReaderSession {
 	id, hash := auth.NewSessionID()
-	ns := store.NewReaderSession{IDHash: hash, ExpiresAt: s.now().Add(readerSessionTTL), IP: clientIP(r), UserAgent: r.UserAgent()}
+	ns := store.NewReaderSession{IDHash: hash, ExpiresAt: s.now().Add(readerSessionTTL), IP: httpx.ClientIP(r), UserAgent: r.UserAgent()}
 	if old := s.cookies.Read(r); old != "" {
 		ns.Replaces = auth.HashSessionID(old)
 	}
@@ -163,8 +163,6 @@ func localPath(p string) string {
 	}
 	return u.RequestURI()
 }
-
-func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
 // private marks a personalised response: never stored anywhere.
 func private(w http.ResponseWriter) {

@@ -41,7 +41,6 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /account", dynamic(s.account))
 	mux.Handle("POST /account/subscriptions/{id}/{action}", post(s.subscriptionAction))
 	mux.Handle("POST /account/subscriptions/{id}/address", post(s.saveAddress))
-	mux.Handle("POST /account/subscriptions/{id}/plan", post(s.changePlan))
 	mux.Handle("POST /account/email", post(s.changeEmail))
 	mux.Handle("POST /account/password", post(s.setPassword))
 	mux.Handle("GET /account/data.json", dynamic(s.exportData))
@@ -75,6 +74,3 @@ func limitForm(h httpx.Handler) httpx.Handler {
 		return h(w, r)
 	}
 }
-
-// asMagazineError finds a coded error in err's chain.
-func asMagazineError(err error, target **magazine.Error) bool { return errors.As(err, target) }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -70,7 +71,7 @@ func (s *Site) requestLink(w http.ResponseWriter, r *http.Request) error {
 		data.Error = magazine.ErrorMessage(err)
 		return s.renderSignIn(w, r, http.StatusBadRequest, data)
 	}
-	if !s.ipLimit.Allow(clientIP(r)) || !s.addrLimit.Allow(email) {
+	if !s.ipLimit.Allow(httpx.ClientIP(r)) || !s.addrLimit.Allow(email) {
 		data.Error = "Too many links were asked for. Wait a few minutes, then try again."
 		return s.renderSignIn(w, r, http.StatusTooManyRequests, data)
 	}
@@ -156,7 +157,7 @@ func (s *Site) useLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		w.Header().Del("Set-Cookie")
 		var me *magazine.Error
-		if asMagazineError(err, &me) && (me.Code == magazine.EINVALID || me.Code == magazine.ECONFLICT) {
+		if errors.As(err, &me) && (me.Code == magazine.EINVALID || me.Code == magazine.ECONFLICT) {
 			return s.badLink(w, r, me.Message)
 		}
 		return err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -126,7 +127,7 @@ func (s *Site) startCheckout(w http.ResponseWriter, r *http.Request) error {
 		Return: localPath(r.PostFormValue("return")), Address: addressFromForm(r)}
 	fail := func(err error) error {
 		var me *magazine.Error
-		if !asMagazineError(err, &me) || (me.Code != magazine.EINVALID && me.Code != magazine.ECONFLICT) {
+		if !errors.As(err, &me) || (me.Code != magazine.EINVALID && me.Code != magazine.ECONFLICT) {
 			return err
 		}
 		data.Field, data.Error = me.Field, me.Message
@@ -135,26 +136,12 @@ func (s *Site) startCheckout(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderSubscribe(w, r, http.StatusBadRequest, data)
 	}
-	if !s.ipLimit.Allow(clientIP(r)) {
+	if !s.ipLimit.Allow(httpx.ClientIP(r)) {
 		return fail(magazine.Errorf(magazine.EINVALID, "Too many attempts from your network. Wait a few minutes, then try again."))
 	}
 	// Everything about the choice is checked before an account is made.
-	plan, err := s.store.Plan(ctx, planID)
-	if magazine.IsNotFound(err) || (err == nil && !plan.Active) {
-		return fail(magazine.FieldError("plan", "There is no such plan on offer; choose one below."))
-	} else if err != nil {
-		return err
-	}
-	if _, err := billing.PriceFor(plan, data.Interval); err != nil {
+	if _, err := s.billing.Choose(ctx, planID, data.Interval, &data.Address); err != nil {
 		return fail(err)
-	}
-	var ship *magazine.Address
-	if plan.NeedsShipping() {
-		a := data.Address
-		if err := a.Normalize(); err != nil {
-			return fail(err)
-		}
-		ship = &a
 	}
 	rs, err := s.readerSession(r)
 	if err != nil {
@@ -185,7 +172,7 @@ func (s *Site) startCheckout(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	co, err := s.billing.StartCheckout(ctx, readerID, planID, data.Interval, ship)
+	co, err := s.billing.StartCheckout(ctx, readerID, planID, data.Interval, &data.Address)
 	if err != nil {
 		return fail(err)
 	}
@@ -271,7 +258,7 @@ func (s *Site) payTestCheckout(w http.ResponseWriter, r *http.Request) error {
 	}
 	err := tm.Pay(r.Context(), r.PathValue("id"), card)
 	var me *magazine.Error
-	if asMagazineError(err, &me) && me.Code == magazine.EINVALID {
+	if errors.As(err, &me) && me.Code == magazine.EINVALID {
 		return s.renderCheckout(w, r, http.StatusPaymentRequired, card, me.Message)
 	} else if magazine.IsNotFound(err) {
 		return httpx.NotFound

@@ -80,6 +80,8 @@ type Admin struct {
 	mail    *mail.Templates
 	billing *billing.Service
 	files   media.Storage
+	// images ingests uploads; its limits bound the process's decoding.
+	images *media.Ingester
 
 	schedule      func(ctx context.Context, t time.Time) error
 	publicPreview func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
@@ -110,6 +112,9 @@ func New(cfg Config) (*Admin, error) {
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	if cfg.Files != nil {
+		a.images = media.NewIngester(cfg.Files, media.Limits{})
 	}
 	var err error
 	if a.mail, err = mail.LoadTemplates(); err != nil {

@@ -67,7 +67,7 @@ func (a *Admin) coverKey(w http.ResponseWriter, r *http.Request) (string, error)
 	if err != nil {
 		return "", magazine.FieldError("cover", "The upload was interrupted. Try again.")
 	}
-	img, err := media.Ingest(ctx, a.files, data)
+	img, err := a.images.Ingest(ctx, data)
 	if err != nil {
 		return "", err
 	}

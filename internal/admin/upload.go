@@ -107,7 +107,7 @@ func (a *Admin) storeImage(r *http.Request, file multipart.File, header *multipa
 		return "", "", err
 	}
 	ctx := r.Context()
-	img, err := media.Ingest(ctx, a.files, data)
+	img, err := a.images.Ingest(ctx, data)
 	if err != nil {
 		return "", "", err
 	}

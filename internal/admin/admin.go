@@ -254,8 +254,7 @@ func (a *Admin) toSignIn(w http.ResponseWriter, r *http.Request) {
 		// A form sent after the session ended (say, an article saved
 		// after a long lunch) is not saved, but nothing typed is lost:
 		// the sign-in page shows it back to copy.
-		r.Body = http.MaxBytesReader(w, r.Body, maxUnsavedForm)
-		if err := r.ParseForm(); err == nil && (r.PostForm.Get("body") != "" || r.PostForm.Get("headline") != "") {
+		if err := httpx.ParseForm(w, r, maxUnsavedForm); err == nil && (r.PostForm.Get("body") != "" || r.PostForm.Get("headline") != "") {
 			p := a.newPage(nil, "Sign in")
 			next := ""
 			if ref, err := url.Parse(r.Referer()); err == nil {

@@ -80,6 +80,8 @@ type Admin struct {
 	mail    *mail.Templates
 	billing *billing.Service
 	files   media.Storage
+	// images ingests uploads; its limits bound the process's decoding.
+	images *media.Ingester
 
 	schedule      func(ctx context.Context, t time.Time) error
 	publicPreview func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
@@ -110,6 +112,9 @@ func New(cfg Config) (*Admin, error) {
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	if cfg.Files != nil {
+		a.images = media.NewIngester(cfg.Files, media.Limits{})
 	}
 	var err error
 	if a.mail, err = mail.LoadTemplates(); err != nil {
@@ -249,8 +254,7 @@ func (a *Admin) toSignIn(w http.ResponseWriter, r *http.Request) {
 		// A form sent after the session ended (say, an article saved
 		// after a long lunch) is not saved, but nothing typed is lost:
 		// the sign-in page shows it back to copy.
-		r.Body = http.MaxBytesReader(w, r.Body, maxUnsavedForm)
-		if err := r.ParseForm(); err == nil && (r.PostForm.Get("body") != "" || r.PostForm.Get("headline") != "") {
+		if err := httpx.ParseForm(w, r, maxUnsavedForm); err == nil && (r.PostForm.Get("body") != "" || r.PostForm.Get("headline") != "") {
 			p := a.newPage(nil, "Sign in")
 			next := ""
 			if ref, err := url.Parse(r.Referer()); err == nil {

@@ -47,7 +47,7 @@ func newEditorEnv(t *testing.T, st *store.Store) *editorEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.admin.files = files
+	e.admin.files, e.admin.images = files, media.NewIngester(files, media.Limits{})
 	e.admin.publicPreview = site.Preview
 	e.admin.schedule = func(ctx context.Context, at time.Time) error {
 		n.scheduled = append(n.scheduled, at)

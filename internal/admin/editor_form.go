@@ -1,12 +1,12 @@
 package admin
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
@@ -43,19 +43,10 @@ type editorForm struct {
 
 // parseEditorForm reads the editor form of a urlencoded or multipart POST.
 func parseEditorForm(w http.ResponseWriter, r *http.Request) (editorForm, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxEditorRequest)
-	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		err = r.ParseMultipartForm(8 << 20)
-	} else {
-		err = r.ParseForm()
-	}
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return editorForm{}, &magazine.Error{Code: magazine.ETOOLARGE, Message: "What was sent is larger than the editor accepts (images up to 20 MB, bodies up to 2 MiB). Go back: your browser still has the text; upload a smaller image."}
-		}
-		return editorForm{}, magazine.Errorf(magazine.EINVALID, "The form could not be read. Go back and send it again.")
+	// Parsed already by limitBody on the editor's routes; this is a no-op
+	// there and keeps the limit for any other caller.
+	if err := httpx.ParseForm(w, r, maxEditorRequest); err != nil {
+		return editorForm{}, err
 	}
 	f := editorForm{
 		Headline: r.PostFormValue("headline"), Dek: r.PostFormValue("dek"), Slug: strings.TrimSpace(r.PostFormValue("slug")),

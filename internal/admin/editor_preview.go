@@ -13,16 +13,7 @@ import (
 // site's pages are saved with, and answers with the HTML fragment the
 // editor's script puts beside the text.
 func (a *Admin) previewBody(w http.ResponseWriter, r *http.Request, me *store.Session) error {
-	r.Body = http.MaxBytesReader(w, r.Body, magazine.MaxBody+64<<10)
-	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		err = r.ParseMultipartForm(magazine.MaxBody + 64<<10)
-	} else {
-		err = r.ParseForm()
-	}
-	if err != nil {
-		return &magazine.Error{Code: magazine.ETOOLARGE, Message: "The body is larger than 2 MiB."}
-	}
+	// The form was parsed within maxPreviewRequest by limitBody.
 	res, err := a.store.RenderBody(r.Context(), strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n"))
 	if err != nil {
 		return err

@@ -35,16 +35,7 @@ func (a *Admin) setIssueCover(w http.ResponseWriter, r *http.Request, me *store.
 // the chosen key is an image already stored.
 func (a *Admin) coverKey(w http.ResponseWriter, r *http.Request) (string, error) {
 	ctx := r.Context()
-	// The form's own fields need a little room beyond the image.
-	r.Body = http.MaxBytesReader(w, r.Body, media.MaxImageBytes+64<<10)
-	err := r.ParseMultipartForm(1 << 20)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return "", &magazine.Error{Code: magazine.ETOOLARGE, Field: "cover", Message: "The image is larger than the 20 MB limit. Make it smaller and upload it again."}
-	case err != nil && !errors.Is(err, http.ErrNotMultipart):
-		return "", magazine.FieldError("cover", "The upload was interrupted. Try again.")
-	}
+	// The form was parsed within maxUploadRequest by limitBody.
 	file, header, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
 		key := strings.TrimSpace(r.PostFormValue("key"))
@@ -60,6 +51,9 @@ func (a *Admin) coverKey(w http.ResponseWriter, r *http.Request) (string, error)
 		return "", magazine.FieldError("cover", "The upload was interrupted. Try again.")
 	}
 	defer file.Close()
+	if header.Size > media.MaxImageBytes {
+		return "", &magazine.Error{Code: magazine.ETOOLARGE, Field: "cover", Message: "The image is larger than the 20 MB limit. Make it smaller and upload it again."}
+	}
 	if a.files == nil {
 		return "", magazine.FieldError("cover", "Uploads are not set up on this server. Choose one of the images below.")
 	}
@@ -67,7 +61,7 @@ func (a *Admin) coverKey(w http.ResponseWriter, r *http.Request) (string, error)
 	if err != nil {
 		return "", magazine.FieldError("cover", "The upload was interrupted. Try again.")
 	}
-	img, err := media.Ingest(ctx, a.files, data)
+	img, err := a.images.Ingest(ctx, data)
 	if err != nil {
 		return "", err
 	}

@@ -64,7 +64,7 @@ func TestIssueCover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.admin.files = disk
+	e.admin.files, e.admin.images = disk, media.NewIngester(disk, media.Limits{})
 
 	w := e.upload(nr.issue+"/cover", "cover.png", []byte("<svg onload=alert(1)></svg>"), ed)
 	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `id="cover-error">Only JPEG, PNG, GIF and WebP images`) {

@@ -120,7 +120,7 @@ func (a *Admin) routes() []route {
 // Register adds every admin route to mux.
 func (a *Admin) Register(mux *http.ServeMux) {
 	for _, rt := range a.routes() {
-		mux.Handle(rt.pattern, a.wrap(rt.perm, rt.h))
+		mux.Handle(rt.pattern, a.wrap(rt.perm, limitBody(rt.pattern, rt.h)))
 	}
 	mux.HandleFunc("GET /admin/static/{file}", a.static)
 	mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))

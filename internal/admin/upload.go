@@ -30,8 +30,6 @@ type uploadAnswer struct {
 // upload stores an image sent by the editor's script (file picker or
 // drag and drop) and answers with the figure to insert at the cursor.
 func (a *Admin) upload(w http.ResponseWriter, r *http.Request, me *store.Session) error {
-	// The image, three short fields and the multipart framing.
-	r.Body = http.MaxBytesReader(w, r.Body, media.MaxImageBytes+64<<10)
 	ans, status := uploadAnswer{}, http.StatusOK
 	url, md, err := a.uploadRequest(r)
 	if err != nil {
@@ -49,13 +47,7 @@ func (a *Admin) upload(w http.ResponseWriter, r *http.Request, me *store.Session
 }
 
 func (a *Admin) uploadRequest(r *http.Request) (url, markdown string, err error) {
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return "", "", tooLarge()
-		}
-		return "", "", &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "Choose an image file to upload."}
-	}
+	// The form was parsed within maxUploadRequest by limitBody.
 	file, header, err := r.FormFile("file")
 	if err != nil {
 		return "", "", &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "Choose an image file to upload."}
@@ -107,7 +99,7 @@ func (a *Admin) storeImage(r *http.Request, file multipart.File, header *multipa
 		return "", "", err
 	}
 	ctx := r.Context()
-	img, err := media.Ingest(ctx, a.files, data)
+	img, err := a.images.Ingest(ctx, data)
 	if err != nil {
 		return "", "", err
 	}

@@ -1,10 +1,10 @@
 package billing
 
 import (
-	"errors"
 	"io"
 	"net/http"
 
+	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 )
 
@@ -28,15 +28,10 @@ func (s *Service) WebhookHandler() http.Handler {
 			http.Error(w, "Webhooks are POSTed.", http.StatusMethodNotAllowed)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.opt.Logger.Warn("webhook refused: body too large", "provider", s.p.Name(), "limit", MaxWebhookBody)
-			http.Error(w, "The webhook body is too large.", http.StatusRequestEntityTooLarge)
-			return
-		} else if err != nil {
-			s.opt.Logger.Warn("webhook body could not be read", "provider", s.p.Name(), "err", err)
-			http.Error(w, "The webhook body could not be read.", http.StatusBadRequest)
+		body, err := httpx.ReadBody(w, r, MaxWebhookBody)
+		if err != nil {
+			s.opt.Logger.Warn("webhook body refused", "provider", s.p.Name(), "limit", MaxWebhookBody, "err", err)
+			http.Error(w, magazine.ErrorMessage(err), httpx.Status(err))
 			return
 		}
 		err = s.HandleWebhook(r.Context(), body, r.Header)

@@ -257,7 +257,15 @@ func (r *Renderer) sanitize(pages [][]block, preview []block) error {
 	}
 	parts := strings.Split(r.policy.Sanitize(all.String()), blockSep)
 	if len(parts) != n {
-		return fmt.Errorf("sanitise: %d blocks became %d", n, len(parts))
+		// The separator came out of the author's text after all, as a
+		// character reference (&#xE000;) that the sanitiser decodes:
+		// sanitise block by block, slower but unambiguous.
+		parts = parts[:0]
+		for _, p := range pages {
+			for _, blk := range p {
+				parts = append(parts, r.policy.Sanitize(blk.html))
+			}
+		}
 	}
 	clean := map[string]string{}
 	i := 0

@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/gif"
@@ -14,15 +15,6 @@ import (
 	_ "golang.org/x/image/webp" // decode WebP uploads
 
 	"github.com/masthead-press/masthead/internal/magazine"
-)
-
-// Limits on uploaded images.
-const (
-	// MaxImageBytes is the largest upload accepted.
-	MaxImageBytes = 20 << 20
-	// MaxImagePixels refuses decompression bombs: a small file that
-	// decodes to an enormous bitmap.
-	MaxImagePixels = 60_000_000
 )
 
 // ResponsiveWidths are the widths made of every uploaded image narrower
@@ -52,7 +44,12 @@ type Variant struct {
 // upright by their EXIF orientation and re-encoded as JPEG, which drops
 // EXIF and GPS data; PNG and GIF are re-encoded, which drops their text
 // chunks and comments. Smaller copies are made for srcset.
-func Ingest(ctx context.Context, files Storage, data []byte) (Image, error) {
+//
+// What decoding will cost is measured from the headers before any pixel
+// is decoded (measureImage), and an image past the limits is refused
+// then. Decoding waits for one of the ingester's slots, and everything
+// stops at its deadline. Nothing is stored unless every copy was made.
+func (in *Ingester) Ingest(ctx context.Context, data []byte) (Image, error) {
 	if len(data) > MaxImageBytes {
 		return Image{}, &magazine.Error{Code: magazine.ETOOLARGE, Field: "file", Message: fmt.Sprintf("Images are limited to %d MB; this one is %.1f MB.", MaxImageBytes>>20, float64(len(data))/(1<<20))}
 	}
@@ -62,34 +59,71 @@ func Ingest(ctx context.Context, files Storage, data []byte) (Image, error) {
 	default:
 		return Image{}, &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "Only JPEG, PNG, GIF and WebP images can be uploaded; this file is not one of them."}
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	m, err := measureImage(data, sniffed)
 	if err != nil {
-		return Image{}, &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "The image could not be read; it may be damaged."}
+		return Image{}, damaged()
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxImagePixels {
-		return Image{}, &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: fmt.Sprintf("The image is %d×%d pixels; images are limited to %d megapixels.", cfg.Width, cfg.Height, MaxImagePixels/1_000_000)}
+	if err := in.limits.check(m); err != nil {
+		return Image{}, err
 	}
 
+	ctx, cancel := context.WithTimeoutCause(ctx, in.limits.Timeout, errTimedOut)
+	defer cancel()
+	select {
+	case in.slots <- struct{}{}:
+		defer func() { <-in.slots }()
+	case <-ctx.Done():
+		return Image{}, in.stopped(ctx)
+	}
+	files, res, err := in.convert(ctx, data, sniffed)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Image{}, in.stopped(ctx)
+		}
+		return Image{}, err
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return Image{}, in.stopped(ctx)
+		}
+		if err := in.files.Put(ctx, f.key, f.data); err != nil {
+			return Image{}, err
+		}
+	}
+	return res, nil
+}
+
+// file is an encoded copy waiting to be stored.
+type file struct {
+	key  string
+	data []byte
+}
+
+// convert decodes data, re-encodes it and makes its smaller copies, the
+// original first. Reads and writes stop when ctx ends.
+func (in *Ingester) convert(ctx context.Context, data []byte, sniffed string) ([]file, Image, error) {
+	src := ctxReader{ctx: ctx, r: bytes.NewReader(data)}
 	var img image.Image
-	var out []byte
+	var out ctxWriter
+	out.ctx = ctx
 	ct := sniffed
 	switch sniffed {
 	case "image/gif":
 		// GIFs keep their frames; re-encoding drops comments and
 		// application data other than looping.
-		g, err := gif.DecodeAll(bytes.NewReader(data))
+		g, err := gif.DecodeAll(src)
 		if err != nil {
-			return Image{}, &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "The GIF could not be read; it may be damaged."}
+			return nil, Image{}, &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "The GIF could not be read; it may be damaged."}
 		}
-		var buf bytes.Buffer
-		if err := gif.EncodeAll(&buf, g); err != nil {
-			return Image{}, fmt.Errorf("encode gif: %w", err)
+		if err := gif.EncodeAll(&out, g); err != nil {
+			return nil, Image{}, fmt.Errorf("encode gif: %w", err)
 		}
-		out, img = buf.Bytes(), g.Image[0]
+		img = g.Image[0]
 	default:
-		img, err = imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
+		var err error
+		img, err = imaging.Decode(src, imaging.AutoOrientation(true))
 		if err != nil {
-			return Image{}, &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "The image could not be read; it may be damaged."}
+			return nil, Image{}, damaged()
 		}
 		if sniffed == "image/webp" {
 			ct = "image/jpeg"
@@ -97,19 +131,19 @@ func Ingest(ctx context.Context, files Storage, data []byte) (Image, error) {
 				ct = "image/png"
 			}
 		}
-		if out, err = encode(img, ct); err != nil {
-			return Image{}, err
+		if err := encode(&out, img, ct); err != nil {
+			return nil, Image{}, err
 		}
 	}
 
 	b := img.Bounds()
-	res := Image{ContentType: ct, Width: b.Dx(), Height: b.Dy(), Size: len(out)}
-	if res.Key, err = Key(out, ct); err != nil {
-		return Image{}, err
+	res := Image{ContentType: ct, Width: b.Dx(), Height: b.Dy(), Size: out.buf.Len()}
+	key, err := Key(out.buf.Bytes(), ct)
+	if err != nil {
+		return nil, Image{}, err
 	}
-	if err := files.Put(ctx, res.Key, out); err != nil {
-		return Image{}, err
-	}
+	res.Key = key
+	files := []file{{key, out.buf.Bytes()}}
 	variantType := ct
 	if ct == "image/gif" {
 		variantType = "image/png" // a still of the first frame
@@ -118,35 +152,50 @@ func Ingest(ctx context.Context, files Storage, data []byte) (Image, error) {
 		if w >= res.Width {
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, Image{}, err
+		}
 		small := imaging.Resize(img, w, 0, imaging.Lanczos)
-		enc, err := encode(small, variantType)
+		enc := ctxWriter{ctx: ctx}
+		if err := encode(&enc, small, variantType); err != nil {
+			return nil, Image{}, err
+		}
+		key, err := Key(enc.buf.Bytes(), variantType)
 		if err != nil {
-			return Image{}, err
+			return nil, Image{}, err
 		}
-		key, err := Key(enc, variantType)
-		if err != nil {
-			return Image{}, err
-		}
-		if err := files.Put(ctx, key, enc); err != nil {
-			return Image{}, err
-		}
-		res.Variants = append(res.Variants, Variant{Key: key, Width: w, Size: len(enc)})
+		files = append(files, file{key, enc.buf.Bytes()})
+		res.Variants = append(res.Variants, Variant{Key: key, Width: w, Size: enc.buf.Len()})
 	}
-	return res, nil
+	return files, res, nil
 }
 
-func encode(img image.Image, ct string) ([]byte, error) {
-	var buf bytes.Buffer
+// stopped is the error of an ingest whose context ended: the plain
+// message when its own deadline passed, the cause otherwise (the client
+// went away).
+func (in *Ingester) stopped(ctx context.Context) error {
+	if cause := context.Cause(ctx); !errors.Is(cause, errTimedOut) {
+		return fmt.Errorf("ingest image: %w", cause)
+	}
+	return &magazine.Error{Code: magazine.ETOOLARGE, Field: "file", Message: fmt.Sprintf(
+		"The image took longer than %s to process (the server may be busy with other images). Try again, or upload a smaller image.", in.limits.Timeout)}
+}
+
+func damaged() error {
+	return &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "The image could not be read; it may be damaged."}
+}
+
+func encode(w *ctxWriter, img image.Image, ct string) error {
 	var err error
 	if ct == "image/png" {
-		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
+		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(w, img)
 	} else {
-		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
+		err = jpeg.Encode(w, img, &jpeg.Options{Quality: 85})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", ct, err)
+		return fmt.Errorf("encode %s: %w", ct, err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 func opaque(img image.Image) bool {

@@ -83,7 +83,7 @@ func TestIngestStripsMetadataAndTurnsUpright(t *testing.T) {
 	if !bytes.Contains(src, []byte("GPS-SECRET")) {
 		t.Fatal("fixture lacks its EXIF")
 	}
-	img, err := media.Ingest(context.Background(), files, src)
+	img, err := media.NewIngester(files, media.Limits{}).Ingest(context.Background(), src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestIngestStripsMetadataAndTurnsUpright(t *testing.T) {
 		t.Errorf("variant widths %v, want [480 960] for a 1000-pixel-wide image", widths)
 	}
 
-	p, err := media.Ingest(context.Background(), files, pngWithText(t, 300, 200, "Comment\x00secret note"))
+	p, err := media.NewIngester(files, media.Limits{}).Ingest(context.Background(), pngWithText(t, 300, 200, "Comment\x00secret note"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestIngestRefusals(t *testing.T) {
 		"too large":  {bytes.Repeat([]byte{0xFF}, media.MaxImageBytes+1), magazine.ETOOLARGE},
 		"empty file": {nil, magazine.EINVALID},
 	} {
-		_, err := media.Ingest(context.Background(), files, tt.data)
+		_, err := media.NewIngester(files, media.Limits{}).Ingest(context.Background(), tt.data)
 		if magazine.ErrorCode(err) != tt.code {
 			t.Errorf("%s: error %v, want code %s", name, err, tt.code)
 		}

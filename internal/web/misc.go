@@ -33,7 +33,7 @@ func (s *Site) static(w http.ResponseWriter, r *http.Request) {
 	if a.ct != "" {
 		w.Header().Set("Content-Type", a.ct)
 	}
-	http.ServeContent(w, r, a.name, startTime, strings.NewReader(string(a.data)))
+	httpx.ServeContent(w, r, a.name, startTime, strings.NewReader(string(a.data)))
 }
 
 // media serves uploaded files. Their names are hashes of their content, so
@@ -56,7 +56,7 @@ func (s *Site) media(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Nothing stored is ever rendered by the browser as a page.
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	http.ServeContent(w, r, key, f.ModTime(), f)
+	httpx.ServeContent(w, r, key, f.ModTime(), f)
 	return nil
 }
 

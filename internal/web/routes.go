@@ -1,11 +1,9 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/masthead-press/masthead/internal/httpx"
-	"github.com/masthead-press/masthead/internal/magazine"
 )
 
 // Register adds every route of the public site to mux.
@@ -25,7 +23,9 @@ func (s *Site) Register(mux *http.ServeMux) {
 	// Readers' own pages: never cached, every change a POST behind the
 	// cross-origin check.
 	dynamic := s.surface.Dynamic
-	post := func(h httpx.Handler) http.Handler { return s.cop.Handler(s.surface.Dynamic(limitForm(h))) }
+	post := func(h httpx.Handler) http.Handler {
+		return s.cop.Handler(s.surface.Dynamic(httpx.LimitForm(maxForm, h)))
+	}
 	mux.Handle("POST /subscribe", post(s.startCheckout))
 	mux.Handle("GET /billing/test-checkout/{id}", dynamic(s.testCheckout))
 	mux.Handle("POST /billing/test-checkout/{id}", post(s.payTestCheckout))
@@ -58,19 +58,3 @@ func (s *Site) Register(mux *http.ServeMux) {
 
 // maxForm bounds a reader's form: the largest is an address.
 const maxForm = 16 << 10
-
-// limitForm parses the form with a size limit before the handler runs, so
-// that an oversized body is a plain 413 and not a half-read form.
-func limitForm(h httpx.Handler) httpx.Handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-		if err := r.ParseForm(); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return &magazine.Error{Code: magazine.ETOOLARGE, Message: "That form is too large."}
-			}
-			return httpx.BadRequest("The form could not be read.")
-		}
-		return h(w, r)
-	}
-}

@@ -86,6 +86,10 @@ func (a *Admin) signIn(w http.ResponseWriter, r *http.Request, _ *store.Session)
 		p.Errors["form"] = wrongCredentials
 		return a.render(w, http.StatusUnprocessableEntity, "sign_in", p, nil)
 	}
+	if cred.TOTPSecret == "" {
+		// With a second factor, the code step settles the attempt.
+		a.lock.Succeeded("email:"+email, device)
+	}
 	if cred.TOTPSecret != "" {
 		if err := a.startSession(w, r, st.ID, store.StageTOTP, a.cookieHash(r)); err != nil {
 			return err
@@ -161,7 +165,8 @@ func (a *Admin) code(w http.ResponseWriter, r *http.Request, _ *store.Session) e
 	next := safeNext(r.PostFormValue("next"))
 	p := a.newPage(nil, "Sign in: code")
 	p.Form["next"] = next
-	if !a.lock.Attempt("email:"+pending.Staff.Email, a.knownDevice(r, pending.Staff.ID)) {
+	device := a.knownDevice(r, pending.Staff.ID)
+	if !a.lock.Attempt("email:"+pending.Staff.Email, device) {
 		p.Errors["code"] = "This account has had many failed sign-in attempts. Start again from the sign-in page, and enter your password and this code together."
 		return a.render(w, http.StatusTooManyRequests, "totp", p, nil)
 	}
@@ -182,6 +187,7 @@ func (a *Admin) code(w http.ResponseWriter, r *http.Request, _ *store.Session) e
 	if err := a.startSession(w, r, pending.Staff.ID, store.StageFull, pending.IDHash); err != nil {
 		return err
 	}
+	a.lock.Succeeded("email:"+pending.Staff.Email, device)
 	a.trustDevice(w, r, pending.Staff.ID)
 	return &httpx.Redirect{URL: next, Status: http.StatusSeeOther}
 }

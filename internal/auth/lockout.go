@@ -40,6 +40,16 @@ func (l *Lockout) Attempt(account, device string) bool {
 	return l.account.Allow(account)
 }
 
+// Succeeded gives back the attempt a right password spent: only failures
+// count, so a holder who signs in often is not locked out by it.
+func (l *Lockout) Succeeded(account, device string) {
+	if device != "" {
+		l.device.Refund(device)
+		return
+	}
+	l.account.Refund(account)
+}
+
 // Notify reports whether the holder of a locked account should be told
 // now: once per notice period, not once per guess.
 func (l *Lockout) Notify(account string) bool {

@@ -300,6 +300,7 @@ func (s *Site) renderError(w http.ResponseWriter, r *http.Request, status int, m
 	heading := map[int]string{
 		http.StatusNotFound:              "Page not found",
 		http.StatusBadRequest:            "That request could not be understood",
+		http.StatusForbidden:             "Not allowed",
 		http.StatusRequestEntityTooLarge: "That is too large",
 		http.StatusInternalServerError:   "Something went wrong on our side",
 	}[status]

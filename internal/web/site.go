@@ -103,6 +103,9 @@ func New(cfg Config) (*Site, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "This form was sent from another site, so it was refused. Go back to the page on this site and send it again there.")
+	}))
 	if s.mail == nil {
 		if s.mail, err = mail.LoadTemplates(); err != nil {
 			return nil, err

@@ -139,3 +139,15 @@ func TestLockedAccountTakesPasswordAndCode(t *testing.T) {
 		t.Fatalf("known browser during the lockout: %d %q", w.Code, w.Header().Get("Location"))
 	}
 }
+
+// TestDeviceCookieOverHTTPS: the device cookie is kept like the session's:
+// __Host-, Secure, HttpOnly, the whole site, and long-lived.
+func TestDeviceCookieOverHTTPS(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "https://magazine.example")
+	c := e.deviceCookie(e.signIn("editor@example.com", testPassword, nil))
+	if c == nil || c.Name != "__Host-masthead_device" || !c.Secure || !c.HttpOnly || c.Domain != "" || c.Path != "/" ||
+		c.MaxAge < int((90 * 24 * time.Hour).Seconds()) {
+		t.Fatalf("device cookie over https = %+v", c)
+	}
+}

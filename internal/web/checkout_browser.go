@@ -19,7 +19,7 @@ const (
 )
 
 // notYourCheckout is the answer to anyone else holding the link.
-const notYourCheckout = "This checkout was started in another browser, so it cannot be opened or paid here. To subscribe, start your own from the subscribe page."
+const notYourCheckout = "This checkout was started in another browser (or this browser has started a newer one since), so it cannot be opened or paid here. To subscribe, start again from the subscribe page."
 
 func (s *Site) checkoutCookieName() string {
 	if strings.HasPrefix(s.baseURL, "https://") {

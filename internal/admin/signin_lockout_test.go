@@ -147,7 +147,7 @@ func TestDeviceCookieOverHTTPS(t *testing.T) {
 	e := newEnv(t, "https://magazine.example")
 	c := e.deviceCookie(e.signIn("editor@example.com", testPassword, nil))
 	if c == nil || c.Name != "__Host-masthead_device" || !c.Secure || !c.HttpOnly || c.Domain != "" || c.Path != "/" ||
-		c.MaxAge < int((90 * 24 * time.Hour).Seconds()) {
+		c.MaxAge < int((90*24*time.Hour).Seconds()) {
 		t.Fatalf("device cookie over https = %+v", c)
 	}
 }

@@ -138,6 +138,7 @@ func billingService(ctx context.Context, st *store.Store, tmpl *mail.Templates, 
 		log.Warn("billing is in TEST MODE: no real payments are taken (set MASTHEAD_STRIPE_SECRET_KEY and MASTHEAD_STRIPE_WEBHOOK_SECRET to use Stripe)")
 		return billing.New(st, billing.NewTestMode(), tmpl, opts), nil
 	}
+	sc.Now = func() time.Time { return st.Now() }
 	p, err := billing.NewStripe(sc)
 	if err != nil {
 		return nil, usageError(err.Error())

@@ -64,6 +64,9 @@ type Config struct {
 	// PreviewPage, if set, renders an unsaved article as the public site
 	// would for viewer v (web.Site.Preview).
 	PreviewPage func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
+	// MailQueued, if set, is told when a message that should not wait
+	// was put in the outbox.
+	MailQueued func(ctx context.Context)
 }
 
 // Admin serves /admin.
@@ -90,6 +93,11 @@ type Admin struct {
 	// or not (the limit must not tell which addresses exist).
 	ipLimit      *auth.Limiter
 	accountLimit *auth.Limiter
+	// Password guesses per account, with a budget of its own for each
+	// browser that signed in before (see signin_device.go).
+	lock       *auth.Lockout
+	devices    auth.Cookies
+	mailQueued func(ctx context.Context)
 }
 
 // New parses the templates.
@@ -101,6 +109,7 @@ func New(cfg Config) (*Admin, error) {
 		now:     cfg.Now,
 		params:  cfg.HashParams,
 		cookies: auth.Cookies{HTTPS: strings.HasPrefix(cfg.BaseURL, "https://")},
+		devices: auth.Cookies{HTTPS: strings.HasPrefix(cfg.BaseURL, "https://"), Device: true},
 		common:  auth.NewCommonPasswords(),
 		pages:   map[string]*template.Template{},
 		cop:     http.NewCrossOriginProtection(),
@@ -109,6 +118,7 @@ func New(cfg Config) (*Admin, error) {
 
 		schedule:      cfg.Schedule,
 		publicPreview: cfg.PreviewPage,
+		mailQueued:    cfg.MailQueued,
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -125,6 +135,7 @@ func New(cfg Config) (*Admin, error) {
 	}
 	a.ipLimit = auth.NewLimiter(30, 10*time.Second, 50_000, a.now)
 	a.accountLimit = auth.NewLimiter(10, time.Minute, 50_000, a.now)
+	a.lock = auth.NewLockout(10, time.Minute, lockoutNoticeEvery, a.now)
 	// Behind a proxy that rewrites Host, browsers without Sec-Fetch-Site
 	// would fail the Origin check: the site's own origin is always fine.
 	if u, err := url.Parse(a.baseURL); err == nil && u.Host != "" && u.Path == "" {

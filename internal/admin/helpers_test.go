@@ -115,6 +115,10 @@ func (e *env) do(method, path string, form url.Values, cookie *http.Cookie, head
 		r.Header.Set("Sec-Fetch-Site", "same-origin")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "RemoteAddr" { // not a header: the client's address
+			r.RemoteAddr = header[i+1]
+			continue
+		}
 		r.Header.Set(header[i], header[i+1])
 	}
 	if cookie != nil {

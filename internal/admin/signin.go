@@ -35,7 +35,7 @@ func (a *Admin) signIn(w http.ResponseWriter, r *http.Request, _ *store.Session)
 	email := magazine.NormalizeEmail(typed)
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	if !a.ipLimit.Allow(httpx.ClientIP(r)) || !a.accountLimit.Allow("email:"+email) {
+	if !a.ipLimit.Allow(httpx.ClientIP(r)) {
 		return tooMany(w)
 	}
 	p := a.newPage(nil, "Sign in")
@@ -50,10 +50,22 @@ func (a *Admin) signIn(w http.ResponseWriter, r *http.Request, _ *store.Session)
 		return a.render(w, http.StatusUnprocessableEntity, "sign_in", p, nil)
 	}
 	st, cred, err := a.store.StaffByEmail(ctx, email)
-	if magazine.IsNotFound(err) {
-		auth.VerifyNothing(password, a.params)
-	} else if err != nil {
+	found := err == nil
+	if err != nil && !magazine.IsNotFound(err) {
 		return err
+	}
+	// Guesses are limited per account, known or not (the limit must not
+	// tell which addresses exist); a browser that signed in to this
+	// account before has a budget of its own.
+	device := ""
+	if found {
+		device = a.knownDevice(r, st.ID)
+	}
+	if !a.lock.Attempt("email:"+email, device) {
+		return a.signInLocked(w, r, p, st, cred, found, password)
+	}
+	if !found {
+		auth.VerifyNothing(password, a.params)
 	}
 	ok := false
 	if err == nil {
@@ -74,6 +86,10 @@ func (a *Admin) signIn(w http.ResponseWriter, r *http.Request, _ *store.Session)
 		p.Errors["form"] = wrongCredentials
 		return a.render(w, http.StatusUnprocessableEntity, "sign_in", p, nil)
 	}
+	if cred.TOTPSecret == "" {
+		// With a second factor, the code step settles the attempt.
+		a.lock.Succeeded("email:"+email, device)
+	}
 	if cred.TOTPSecret != "" {
 		if err := a.startSession(w, r, st.ID, store.StageTOTP, a.cookieHash(r)); err != nil {
 			return err
@@ -83,6 +99,7 @@ func (a *Admin) signIn(w http.ResponseWriter, r *http.Request, _ *store.Session)
 	if err := a.startSession(w, r, st.ID, store.StageFull, a.cookieHash(r)); err != nil {
 		return err
 	}
+	a.trustDevice(w, r, st.ID)
 	return &httpx.Redirect{URL: next, Status: http.StatusSeeOther}
 }
 
@@ -142,12 +159,17 @@ func (a *Admin) code(w http.ResponseWriter, r *http.Request, _ *store.Session) e
 	} else if err != nil {
 		return err
 	}
-	if !a.ipLimit.Allow(httpx.ClientIP(r)) || !a.accountLimit.Allow("email:"+pending.Staff.Email) {
+	if !a.ipLimit.Allow(httpx.ClientIP(r)) {
 		return tooMany(w)
 	}
 	next := safeNext(r.PostFormValue("next"))
 	p := a.newPage(nil, "Sign in: code")
 	p.Form["next"] = next
+	device := a.knownDevice(r, pending.Staff.ID)
+	if !a.lock.Attempt("email:"+pending.Staff.Email, device) {
+		p.Errors["code"] = "This account has had many failed sign-in attempts. Start again from the sign-in page, and enter your password and this code together."
+		return a.render(w, http.StatusTooManyRequests, "totp", p, nil)
+	}
 	cred, err := a.store.StaffCredentials(ctx, pending.Staff.ID)
 	if err != nil {
 		return err
@@ -165,6 +187,8 @@ func (a *Admin) code(w http.ResponseWriter, r *http.Request, _ *store.Session) e
 	if err := a.startSession(w, r, pending.Staff.ID, store.StageFull, pending.IDHash); err != nil {
 		return err
 	}
+	a.lock.Succeeded("email:"+pending.Staff.Email, device)
+	a.trustDevice(w, r, pending.Staff.ID)
 	return &httpx.Redirect{URL: next, Status: http.StatusSeeOther}
 }
 

@@ -51,6 +51,16 @@ func (l *Limiter) Allow(key string) bool {
 	return true
 }
 
+// Refund gives key back one attempt (up to the burst), for an attempt
+// that turned out not to need counting.
+func (l *Limiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.buckets[key]; ok {
+		b.tokens = min(l.burst, b.tokens+1)
+	}
+}
+
 // Len returns how many keys the limiter holds.
 func (l *Limiter) Len() int {
 	l.mu.Lock()

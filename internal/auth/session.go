@@ -18,6 +18,13 @@ const (
 	// staff's are different things, and one browser can hold both.
 	ReaderCookieName       = "masthead_reader"
 	SecureReaderCookieName = "__Host-masthead_reader"
+	// Device cookies mark a browser that has signed in to an account
+	// before (see Lockout). They are no session: a page is cached for a
+	// browser that has one and no session cookie.
+	DeviceCookieName             = "masthead_device"
+	SecureDeviceCookieName       = "__Host-masthead_device"
+	ReaderDeviceCookieName       = "masthead_reader_device"
+	SecureReaderDeviceCookieName = "__Host-masthead_reader_device"
 )
 
 // NewToken returns a new random token (256 bits) for a cookie or a link,
@@ -48,11 +55,20 @@ func HashSessionID(id string) string { return HashToken(id) }
 type Cookies struct {
 	HTTPS  bool
 	Reader bool // the reader's cookie, not staff's
+	Device bool // the device cookie, not the session's
 }
 
 // Name is the cookie's name.
 func (c Cookies) Name() string {
 	switch {
+	case c.Device && c.Reader && c.HTTPS:
+		return SecureReaderDeviceCookieName
+	case c.Device && c.Reader:
+		return ReaderDeviceCookieName
+	case c.Device && c.HTTPS:
+		return SecureDeviceCookieName
+	case c.Device:
+		return DeviceCookieName
 	case c.Reader && c.HTTPS:
 		return SecureReaderCookieName
 	case c.Reader:

@@ -55,6 +55,10 @@ type Checkout struct {
 	SubscriptionID int64
 	ID             string // the provider's checkout (session) id
 	URL            string // where to send the reader
+	// BrowserKey, from TEST MODE only, is the secret the browser that
+	// started the checkout keeps (a cookie): the checkout page opens and
+	// pays only for it, as a provider's own session would.
+	BrowserKey string
 }
 
 // EventType is what a normalized event reports.

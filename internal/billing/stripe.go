@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stripe/stripe-go/v82"
 
@@ -27,6 +28,9 @@ type StripeConfig struct {
 	// stripe-mock (e.g. http://127.0.0.1:12111).
 	APIURL     string
 	HTTPClient *http.Client // nil: stripe-go's default client
+	// Now is the clock webhook timestamps are checked against (the
+	// store's, in serve); time.Now when nil.
+	Now func() time.Time
 }
 
 // Stripe is the Provider that takes real money through Stripe Checkout and
@@ -35,6 +39,7 @@ type Stripe struct {
 	c             *stripe.Client
 	webhookSecret string
 	testMode      bool
+	now           func() time.Time
 }
 
 // NewStripe returns the Stripe provider. Both secrets are required: without
@@ -56,7 +61,12 @@ func NewStripe(cfg StripeConfig) (*Stripe, error) {
 		bc.URL = stripe.String(strings.TrimRight(cfg.APIURL, "/"))
 	}
 	key := cfg.SecretKey
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	return &Stripe{
+		now:           now,
 		c:             stripe.NewClient(key, stripe.WithBackends(stripe.NewBackendsWithConfig(bc))),
 		webhookSecret: cfg.WebhookSecret,
 		testMode:      strings.HasPrefix(key, "sk_test_") || strings.HasPrefix(key, "rk_test_"),

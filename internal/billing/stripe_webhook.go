@@ -20,16 +20,40 @@ import (
 // invoicePaid); past it the delivery fails and Stripe retries it.
 const lookupTimeout = 20 * time.Second
 
+// Webhook timestamps: a signature older than webhookTolerance is a
+// replay (stripe-go's default); one, or an event, dated more than
+// webhookFutureSkew ahead of the clock is refused too, which stripe-go
+// does not check. The skew allows for clocks a little apart.
+const (
+	webhookTolerance  = webhook.DefaultTolerance
+	webhookFutureSkew = 5 * time.Minute
+)
+
 // ParseWebhook implements Provider. The raw body is checked against the
-// endpoint's signing secret with stripe-go's default tolerance of 300 s,
-// and its API version must be on stripe-go's release train: an event
-// shaped for another version would be misread, so it is refused like a
-// forgery. Events Masthead does not use give no events (acknowledged and
-// ignored).
+// endpoint's signing secret, its signature time must be within 300 s
+// before the clock and at most 5 minutes after it, and its API version
+// must be on stripe-go's release train: an event shaped for another
+// version would be misread, so it is refused like a forgery. Events
+// Masthead does not use give no events (acknowledged and ignored).
 func (s *Stripe) ParseWebhook(body []byte, header http.Header) ([]Event, error) {
-	se, err := webhook.ConstructEvent(body, header.Get("Stripe-Signature"), s.webhookSecret)
+	sig := header.Get("Stripe-Signature")
+	// The age is checked here, against the provider's clock, rather than by
+	// stripe-go against time.Now: one clock for both bounds.
+	se, err := webhook.ConstructEventWithOptions(body, sig, s.webhookSecret, webhook.ConstructEventOptions{IgnoreTolerance: true})
 	if err != nil {
 		return nil, webhookError(err)
+	}
+	now := s.now()
+	signed, ok := signatureTime(sig)
+	switch {
+	case !ok:
+		return nil, magazine.Errorf(magazine.EINVALID, "The webhook's signature has no time.")
+	case now.Sub(signed) > webhookTolerance:
+		return nil, webhookError(webhook.ErrTooOld)
+	case signed.Sub(now) > webhookFutureSkew:
+		return nil, magazine.Errorf(magazine.EINVALID, "The webhook's signature is dated in the future.")
+	case time.Unix(se.Created, 0).Sub(now) > webhookFutureSkew:
+		return nil, magazine.Errorf(magazine.EINVALID, "The webhook's event is dated in the future.")
 	}
 	if se.ID == "" || se.Data == nil || len(se.Data.Raw) == 0 {
 		return nil, magazine.Errorf(magazine.EINVALID, "The webhook is not a Stripe event.")
@@ -53,6 +77,23 @@ func (s *Stripe) ParseWebhook(body []byte, header http.Header) ([]Event, error) 
 		evs, err = chargeRefunded(base, se.Data.Raw)
 	}
 	return evs, err
+}
+
+// signatureTime reads t= of a Stripe-Signature header that stripe-go has
+// verified. Like stripe-go, the last t= is the one that was signed.
+func signatureTime(header string) (time.Time, bool) {
+	var t time.Time
+	ok := false
+	for _, pair := range strings.Split(header, ",") {
+		if v, found := strings.CutPrefix(pair, "t="); found {
+			sec, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return time.Time{}, false
+			}
+			t, ok = time.Unix(sec, 0), true
+		}
+	}
+	return t, ok
 }
 
 // webhookError turns stripe-go's verdict on a delivery into the EINVALID

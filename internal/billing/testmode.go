@@ -3,6 +3,8 @@ package billing
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -43,9 +45,24 @@ func (*TestMode) Name() string { return "test" }
 func (*TestMode) TestMode() bool { return true }
 
 // StartCheckout implements Provider: the checkout is Masthead's own page.
+// Its id is derived from a secret only the starting browser gets
+// (BrowserKey), so that the link alone opens nothing.
 func (*TestMode) StartCheckout(ctx context.Context, req CheckoutRequest) (Checkout, error) {
-	id := "tm_cs_" + randomID()
-	return Checkout{ID: id, URL: "/billing/test-checkout/" + id}, nil
+	key := randomID() + randomID()
+	id := testCheckoutID(key)
+	return Checkout{ID: id, URL: "/billing/test-checkout/" + id, BrowserKey: key}, nil
+}
+
+// testCheckoutID is the checkout id of a browser key.
+func testCheckoutID(key string) string {
+	sum := sha256.Sum256([]byte("masthead test checkout\x00" + key))
+	return "tm_cs_" + hex.EncodeToString(sum[:12])
+}
+
+// StartedBy reports whether browser key (the cookie of the browser that
+// started it) belongs to test checkout checkoutID.
+func (*TestMode) StartedBy(checkoutID, key string) bool {
+	return key != "" && subtle.ConstantTimeCompare([]byte(testCheckoutID(key)), []byte(checkoutID)) == 1
 }
 
 // Cancel implements Provider; nothing to tell anyone.

@@ -49,6 +49,8 @@ func Status(err error) int {
 		return http.StatusConflict
 	case magazine.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case magazine.EFORBIDDEN:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }

@@ -137,6 +137,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int, error) {
 		}{
 			{"DELETE FROM staff_sessions WHERE expires_at <= ?", now},
 			{"DELETE FROM reader_sessions WHERE expires_at <= ?", now},
+			{"DELETE FROM trusted_devices WHERE expires_at <= ?", now},
 			// A day's grace, so that a late click still finds its link
 			// and is told it expired.
 			{"DELETE FROM reader_tokens WHERE expires_at <= ?", now - 24*3600},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -135,6 +136,11 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 		}
 		data.Subs = append(data.Subs, as)
 	}
+	// A refusal about a subscription the page does not show (another
+	// reader's, say) is shown at the top, not dropped.
+	if data.ErrorSub != 0 && !slices.ContainsFunc(data.Subs, func(as accountSub) bool { return as.Sub.ID == data.ErrorSub }) {
+		data.ErrorSub, data.Address = 0, nil
+	}
 	if pending && r.URL.Query().Has("checkout") && len(data.Subs) == 0 {
 		data.Notice = "Thank you. We are waiting for the payment provider to confirm your payment: reload this page in a moment."
 	}
@@ -234,14 +240,18 @@ func (s *Site) accountRefusal(w http.ResponseWriter, r *http.Request, subID int6
 	if !errors.As(err, &me) || me.Code == magazine.EINTERNAL {
 		return err
 	}
-	status := http.StatusBadRequest
+	status, msg := http.StatusBadRequest, me.Message
 	if me.Code == magazine.ENOTFOUND {
-		status = http.StatusNotFound
+		status, msg = http.StatusNotFound, notYourSubscription
 	} else if me.Code == magazine.ECONFLICT {
 		status = http.StatusConflict
 	}
-	return s.renderAccount(w, r, status, accountPage{Error: me.Message, ErrorSub: subID})
+	return s.renderAccount(w, r, status, accountPage{Error: msg, ErrorSub: subID})
 }
+
+// notYourSubscription answers an action on a subscription that is not the
+// reader's (or no longer exists).
+const notYourSubscription = "That subscription is not on your account, so nothing was changed. Your own subscriptions are below."
 
 // saveAddress sets the shipping address of a print subscription.
 func (s *Site) saveAddress(w http.ResponseWriter, r *http.Request) error {

@@ -28,18 +28,29 @@ func (s *Site) signInWithPassword(w http.ResponseWriter, r *http.Request) error 
 		data.PasswordError = magazine.ErrorMessage(err)
 		return s.renderSignIn(w, r, http.StatusBadRequest, data)
 	}
-	if !s.ipLimit.Allow(httpx.ClientIP(r)) || !s.pwLimit.Allow(normalized) {
+	if !s.ipLimit.Allow(httpx.ClientIP(r)) {
 		data.PasswordError = "Too many attempts. Wait a few minutes, then try again."
 		return s.renderSignIn(w, r, http.StatusTooManyRequests, data)
-	}
-	if len(password) > auth.MaxPasswordLen {
-		data.PasswordError = wrongPassword
-		return s.renderSignIn(w, r, http.StatusUnauthorized, data)
 	}
 	ctx := r.Context()
 	reader, hash, err := s.store.ReaderPassword(ctx, normalized)
 	if err != nil && !magazine.IsNotFound(err) {
 		return err
+	}
+	// Guesses are limited per address, known or not; a device that
+	// signed in to this account before has a budget of its own.
+	device := s.knownDevice(r, reader.ID)
+	if !s.pwLock.Attempt(normalized, device) {
+		if hash != "" && s.pwLock.Notify(normalized) {
+			s.sendLockoutNotice(r, reader)
+		}
+		s.log.InfoContext(ctx, "reader password sign-in refused: locked for unknown devices", "ip", httpx.ClientIP(r))
+		data.PasswordError = passwordLocked
+		return s.renderSignIn(w, r, http.StatusTooManyRequests, data)
+	}
+	if len(password) > auth.MaxPasswordLen {
+		data.PasswordError = wrongPassword
+		return s.renderSignIn(w, r, http.StatusUnauthorized, data)
 	}
 	ok, weaker := false, false
 	if hash == "" {
@@ -61,6 +72,8 @@ func (s *Site) signInWithPassword(w http.ResponseWriter, r *http.Request) error 
 	if err := s.store.SignInWithPassword(ctx, reader, rehash, s.newSession(w, r)); err != nil {
 		return err
 	}
+	s.pwLock.Succeeded(normalized, device)
+	s.trustDevice(w, r, reader.ID)
 	target := "/account?signed_in=1"
 	if data.Return != "" {
 		target = data.Return

@@ -163,6 +163,7 @@ func (s *Site) useLink(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(r.Context(), "reader signed in", "reader", reader.ID, "purpose", l.Purpose)
+	s.trustDevice(w, r, reader.ID)
 	target := "/account?signed_in=1"
 	if l.Purpose == store.LinkEmailChange {
 		target = "/account?email_changed=1"

@@ -56,8 +56,10 @@ type Site struct {
 	// not: the limit must not tell which addresses have accounts.
 	ipLimit   *auth.Limiter
 	addrLimit *auth.Limiter
-	// Password guesses have their own budget per address.
-	pwLimit *auth.Limiter
+	// Password guesses have their own budget per address, and each
+	// device that signed in before its own (see password_device.go).
+	pwLock  *auth.Lockout
+	devices auth.Cookies
 	// pages holds the parsed templates for each time zone the magazine
 	// has used, so that dates render in the publication's zone without
 	// re-parsing: map[string]map[string]*template.Template.
@@ -101,6 +103,9 @@ func New(cfg Config) (*Site, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "This form was sent from another site, so it was refused. Go back to the page on this site and send it again there.")
+	}))
 	if s.mail == nil {
 		if s.mail, err = mail.LoadTemplates(); err != nil {
 			return nil, err
@@ -110,7 +115,8 @@ func New(cfg Config) (*Site, error) {
 	s.cookies, s.staffCookies = auth.Cookies{HTTPS: https, Reader: true}, auth.Cookies{HTTPS: https}
 	s.ipLimit = auth.NewLimiter(20, 3*time.Minute, 100_000, s.now)
 	s.addrLimit = auth.NewLimiter(3, 5*time.Minute, 100_000, s.now)
-	s.pwLimit = auth.NewLimiter(5, 3*time.Minute, 100_000, s.now)
+	s.pwLock = auth.NewLockout(5, 3*time.Minute, lockoutNoticeEvery, s.now)
+	s.devices = auth.Cookies{HTTPS: https, Reader: true, Device: true}
 	if _, err := s.templates(time.UTC); err != nil {
 		return nil, err
 	}
@@ -297,6 +303,7 @@ func (s *Site) renderError(w http.ResponseWriter, r *http.Request, status int, m
 	heading := map[int]string{
 		http.StatusNotFound:              "Page not found",
 		http.StatusBadRequest:            "That request could not be understood",
+		http.StatusForbidden:             "Not allowed",
 		http.StatusRequestEntityTooLarge: "That is too large",
 		http.StatusInternalServerError:   "Something went wrong on our side",
 	}[status]

@@ -176,6 +176,7 @@ func (s *Site) startCheckout(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fail(err)
 	}
+	s.keepCheckout(w, co)
 	target := co.URL
 	if data.Return != "" && strings.HasPrefix(target, "/") {
 		target += "?" + url.Values{"return": {data.Return}}.Encode()
@@ -221,6 +222,9 @@ func (s *Site) renderCheckout(w http.ResponseWriter, r *http.Request, status int
 	} else if err != nil {
 		return err
 	}
+	if !s.startedHere(r, tm, r.PathValue("id")) {
+		return magazine.Errorf(magazine.EFORBIDDEN, "%s", notYourCheckout)
+	}
 	back := localPath(r.FormValue("return"))
 	if sub.Status != magazine.SubIncomplete {
 		if back == "" {
@@ -242,7 +246,7 @@ func (s *Site) renderCheckout(w http.ResponseWriter, r *http.Request, status int
 	}
 	private(w)
 	return s.render(w, "checkout", status, page.Pub, checkoutPage{Page: page, ID: r.PathValue("id"), Plan: plan,
-		Amount: store.Money(sub.Amount, sub.Currency), Interval: sub.Interval, Email: reader.Email, Return: back, Card: card, Error: msg})
+		Amount: store.Money(sub.Amount, sub.Currency), Interval: sub.Interval, Email: maskEmail(reader.Email), Return: back, Card: card, Error: msg})
 }
 
 // payTestCheckout takes the test card. A declined card keeps the reader
@@ -251,6 +255,14 @@ func (s *Site) payTestCheckout(w http.ResponseWriter, r *http.Request) error {
 	tm, ok := s.testMode()
 	if !ok {
 		return httpx.NotFound
+	}
+	if _, err := tm.Checkout(r.Context(), r.PathValue("id")); magazine.IsNotFound(err) {
+		return httpx.NotFound
+	} else if err != nil {
+		return err
+	}
+	if !s.startedHere(r, tm, r.PathValue("id")) {
+		return magazine.Errorf(magazine.EFORBIDDEN, "%s", notYourCheckout)
 	}
 	card := r.PostFormValue("card")
 	if len(card) > 40 {
@@ -289,7 +301,7 @@ func (s *Site) payTestCheckout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return s.renderSignIn(w, r, http.StatusOK, signInPage{Mode: "sent",
-			Message: "Thank you: your subscription has started. To read, sign in with the link we have sent to " + reader.Email + "."})
+			Message: "Thank you: your subscription has started. To read, sign in with the link we have sent to " + maskEmail(reader.Email) + "."})
 	}
 	return &httpx.Redirect{URL: back, Status: http.StatusSeeOther}
 }

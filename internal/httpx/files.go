@@ -16,6 +16,8 @@ import (
 //   - a suffix range of zero bytes ("-0") selects nothing, where net/http
 //     sends a part "bytes 5000-4999/5000"; a set of only those is 416;
 //   - every 416 says the file's size ("Content-Range: bytes */5000").
+//
+// A request for more than maxRanges ranges gets the whole file.
 func ServeContent(w http.ResponseWriter, r *http.Request, name string, modtime time.Time, content io.ReadSeeker) {
 	size, err := content.Seek(0, io.SeekEnd)
 	if err == nil {
@@ -33,20 +35,37 @@ func ServeContent(w http.ResponseWriter, r *http.Request, name string, modtime t
 		} else {
 			var keep []string
 			for spec := range strings.SplitSeq(set, ",") {
-				if s := strings.TrimSpace(spec); s != "" && strings.Trim(s, "0") != "-" {
+				if s := strings.TrimSpace(spec); s != "" && !zeroSuffix(s) {
 					keep = append(keep, s)
 				}
 			}
-			if len(keep) == 0 && strings.TrimSpace(set) != "" {
+			if len(keep) > maxRanges {
+				// Many small ranges cost more to answer than the file
+				// (and net/http before Go 1.26.9 does not bound them:
+				// GO-2026-6609); a server may always send the whole file.
+				r.Header.Del("Range")
+			} else if len(keep) == 0 && strings.TrimSpace(set) != "" {
 				w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", size))
 				http.Error(w, "The range asked for is not in the file.", http.StatusRequestedRangeNotSatisfiable)
 				return
+			} else {
+				r.Header.Set("Range", "bytes="+strings.Join(keep, ","))
 			}
-			r.Header.Set("Range", "bytes="+strings.Join(keep, ","))
 		}
 	}
 	http.ServeContent(&rangeWriter{ResponseWriter: w, size: size}, r, name, modtime, content)
 }
+
+// zeroSuffix reports whether spec is a suffix range of zero bytes ("-0",
+// "-000"), which selects nothing; "0-0", the first byte, is not one.
+func zeroSuffix(spec string) bool {
+	rest, ok := strings.CutPrefix(spec, "-")
+	return ok && rest != "" && strings.Trim(rest, "0") == ""
+}
+
+// maxRanges is the most ranges one request may ask for; players and
+// download managers ask for one, browsers' PDF viewers a handful.
+const maxRanges = 16
 
 // rangeWriter adds the file's size to net/http's 416 answers, which give
 // it only when no range overlapped the file, not when one was malformed.

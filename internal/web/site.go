@@ -238,7 +238,7 @@ func (s *Site) newPage(ctx context.Context, r *http.Request, title, description 
 	if err != nil {
 		return Page{}, err
 	}
-	sections, err := s.store.Sections(ctx)
+	sections, err := s.store.PublishedSections(ctx)
 	if err != nil {
 		return Page{}, err
 	}

@@ -242,6 +242,10 @@ func (in *ArticleInput) Normalize() error {
 	if len(in.Tags) > MaxTags {
 		return FieldError("tags", "An article can have at most %d tags.", MaxTags)
 	}
+	in.FeaturedURL = strings.TrimSpace(in.FeaturedURL)
+	if err := CheckImageURL("featured_url", "The featured image", in.FeaturedURL); err != nil {
+		return err
+	}
 	if in.Status != StatusDraft && in.PublishedAt.IsZero() {
 		return FieldError("published_at", "A scheduled or published article needs a publish time.")
 	}

@@ -217,10 +217,37 @@ func (a *Admin) wrap(perm magazine.Permission, h handler) http.Handler {
 				return
 			}
 		}
+		if err := readForm(w, r); err != nil {
+			a.fail(w, r, me, err)
+			return
+		}
 		if err := h(w, r, me); err != nil {
 			a.fail(w, r, me, err)
 		}
 	}))
+}
+
+// maxAdminForm bounds a urlencoded admin form: the editor's, with a body
+// of magazine.MaxBody, is the largest.
+const maxAdminForm = magazine.MaxBody + 256<<10
+
+// readForm parses a urlencoded POST before its handler runs, so that every
+// admin form's text is checked and normalised in one place
+// (httpx.CleanForm). Multipart forms, which carry files, are parsed by
+// their handlers with their own limits, and cleaned there.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &magazine.Error{Code: magazine.ETOOLARGE, Message: fmt.Sprintf("The form is larger than the admin accepts (%d MiB). Go back: your browser still has it.", maxAdminForm>>20)}
+		}
+		return magazine.Errorf(magazine.EINVALID, "The form could not be read. Go back and send it again.")
+	}
+	return httpx.CleanForm(r)
 }
 
 // session returns the session of the request's cookie at the given stage.

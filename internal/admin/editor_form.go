@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
@@ -56,6 +57,9 @@ func parseEditorForm(w http.ResponseWriter, r *http.Request) (editorForm, error)
 			return editorForm{}, &magazine.Error{Code: magazine.ETOOLARGE, Message: "What was sent is larger than the editor accepts (images up to 20 MB, bodies up to 2 MiB). Go back: your browser still has the text; upload a smaller image."}
 		}
 		return editorForm{}, magazine.Errorf(magazine.EINVALID, "The form could not be read. Go back and send it again.")
+	}
+	if err := httpx.CleanForm(r); err != nil {
+		return editorForm{}, err
 	}
 	f := editorForm{
 		Headline: r.PostFormValue("headline"), Dek: r.PostFormValue("dek"), Slug: strings.TrimSpace(r.PostFormValue("slug")),

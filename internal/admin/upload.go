@@ -56,6 +56,9 @@ func (a *Admin) uploadRequest(r *http.Request) (url, markdown string, err error)
 		}
 		return "", "", &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "Choose an image file to upload."}
 	}
+	if err := httpx.CleanForm(r); err != nil {
+		return "", "", err
+	}
 	file, header, err := r.FormFile("file")
 	if err != nil {
 		return "", "", &magazine.Error{Code: magazine.EINVALID, Field: "file", Message: "Choose an image file to upload."}

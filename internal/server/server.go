@@ -148,7 +148,7 @@ func New(cfg Config) (http.Handler, error) {
 	})
 
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
-	h := httpx.SecurityHeaders(httpx.Observe(mux, cfg.Log, metrics, plainError, cfg.LogPolicy), https)
+	h := httpx.SecurityHeaders(httpx.Observe(httpx.CleanQuery(mux, plainError), cfg.Log, metrics, plainError, cfg.LogPolicy), https)
 	if cfg.TrustProxy {
 		h = httpx.TrustProxy(h)
 	}

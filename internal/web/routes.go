@@ -71,6 +71,9 @@ func limitForm(h httpx.Handler) httpx.Handler {
 			}
 			return httpx.BadRequest("The form could not be read.")
 		}
+		if err := httpx.CleanForm(r); err != nil {
+			return err
+		}
 		return h(w, r)
 	}
 }

@@ -124,6 +124,7 @@ func New(cfg Config) (*Site, error) {
 		Cache:     cfg.Cache,
 		Anonymous: anonymous,
 		Audience:  s.audience,
+		Query:     queryParams,
 		LastModified: func() time.Time {
 			return time.Unix(0, cfg.Store.Version())
 		},

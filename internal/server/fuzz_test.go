@@ -90,4 +90,3 @@ func inputs(query, body string) []string {
 	}
 	return out
 }
-

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // common holds the flags every command that opens the database shares.
@@ -76,6 +77,18 @@ func (fs *flagSet) integer(p *int, name string, def int, usage string) error {
 		}
 	}
 	fs.IntVar(p, name, def, usage)
+	return nil
+}
+
+func (fs *flagSet) duration(p *time.Duration, name string, def time.Duration, usage string) error {
+	if v := fs.getenv(envName(name)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return usageError(fmt.Sprintf("%s=%q is not a duration such as 500ms or 2s", envName(name), v))
+		}
+		def = d
+	}
+	fs.DurationVar(p, name, def, usage)
 	return nil
 }
 

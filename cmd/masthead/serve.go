@@ -17,6 +17,7 @@ import (
 	"github.com/masthead-press/masthead/internal/admin"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/jobs"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
@@ -26,12 +27,13 @@ import (
 )
 
 func serveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "Run the web server: the public site, the JSON API, /healthz and /metrics.", stdout, getenv)
+	fs := newFlagSet("serve", "Run the web server: the public site, the JSON API and /healthz (and /metrics on --metrics-addr).", stdout, getenv)
 	var c common
 	var addr, baseURL string
 	var demoMode, trustProxy bool
 	var cacheMB int
-	var pprofAddr, smtpURL, mailFrom string
+	var pprofAddr, metricsAddr, smtpURL, mailFrom string
+	var logPolicy httpx.LogPolicy
 	var stripeCfg billing.StripeConfig
 	fs.common(&c)
 	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
@@ -47,8 +49,18 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.secret(&stripeCfg.WebhookSecret, "stripe-webhook-secret", "the signing secret (whsec_...) of the Stripe webhook endpoint BASE-URL/billing/webhooks/stripe")
 	fs.str(&stripeCfg.APIURL, "stripe-api-url", "", "talk to this Stripe API instead of Stripe's, e.g. a stripe-mock at http://127.0.0.1:12111")
 	fs.str(&pprofAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060; keep it private")
+	fs.str(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics (/metrics) on this separate address, e.g. 127.0.0.1:9090; keep it private (off by default: never on --addr)")
+	if err := fs.integer(&logPolicy.Sample, "log-sample", 0, "log one in N successful requests at info (0: none; all at --log-level debug); errors and slow requests are always logged"); err != nil {
+		return err
+	}
+	if err := fs.duration(&logPolicy.Slow, "log-slow", time.Second, "log every request slower than this at info, e.g. 500ms"); err != nil {
+		return err
+	}
 	if err := fs.parse(args); err != nil {
 		return ignoreHelp(err)
+	}
+	if logPolicy.Sample < 0 {
+		return usageError(fmt.Sprintf("--log-sample %d: use 0 (none) or a positive number", logPolicy.Sample))
 	}
 	log, err := c.logger(stderr)
 	if err != nil {
@@ -99,8 +111,10 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return queue.PublishAt(ctx, t)
 	}
+	registry := server.NewMetricsRegistry()
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
-		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy})
+		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
+		LogPolicy: logPolicy, Metrics: registry})
 	if err != nil {
 		return err
 	}
@@ -116,6 +130,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	go st.WatchVersion(ctx, time.Second)
 	if pprofAddr != "" {
 		go servePprof(ctx, pprofAddr, log)
+	}
+	if metricsAddr != "" {
+		go serveMetrics(ctx, metricsAddr, server.MetricsHandler(registry), log, stdout)
 	}
 	return server.Serve(ctx, addr, h, log, func(a net.Addr) {
 		fmt.Fprintf(stdout, "Masthead is serving %s on %s (%s database)\nOpen %s/\n", dbName(c), a, st.Dialect(), strings.TrimRight(baseURL, "/"))
@@ -226,6 +243,15 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	if err := server.Serve(ctx, addr, mux, log, nil); err != nil {
 		log.Error("profiler server stopped", "addr", addr, "err", err)
+	}
+}
+
+// serveMetrics serves /metrics on its own listener, never on the public
+// address.
+func serveMetrics(ctx context.Context, addr string, h http.Handler, log *slog.Logger, stdout io.Writer) {
+	err := server.Serve(ctx, addr, h, log, func(a net.Addr) { fmt.Fprintf(stdout, "Metrics at http://%s/metrics\n", a) })
+	if err != nil {
+		log.Error("metrics server stopped", "addr", addr, "err", err)
 	}
 }
 

@@ -42,6 +42,7 @@ func New(cfg Config) *API {
 	a.surface = &httpx.Surface{
 		Log: cfg.Log, Error: writeError, Cache: cfg.Cache, Anonymous: anonymous,
 		LastModified: func() time.Time { return time.Unix(0, cfg.Store.Version()) },
+		Query:        queryParams,
 	}
 	return a
 }

@@ -41,21 +41,21 @@ func (a *API) listArticles(w http.ResponseWriter, r *http.Request) error {
 		f.Before = &c
 	}
 	if slug := q.Get("section"); slug != "" {
-		sec, err := a.store.SectionBySlug(ctx, slug)
+		sec, err := a.store.PublishedSectionBySlug(ctx, slug)
 		if err != nil {
 			return filterError(err, "section", slug)
 		}
 		f.SectionID = sec.ID
 	}
 	if slug := q.Get("author"); slug != "" {
-		au, err := a.store.AuthorBySlug(ctx, slug)
+		au, err := a.store.PublishedAuthorBySlug(ctx, slug)
 		if err != nil {
 			return filterError(err, "author", slug)
 		}
 		f.AuthorID = au.ID
 	}
 	if slug := q.Get("tag"); slug != "" {
-		tag, err := a.store.TagBySlug(ctx, slug)
+		tag, err := a.store.PublishedTagBySlug(ctx, slug)
 		if err != nil {
 			return filterError(err, "tag", slug)
 		}
@@ -255,7 +255,7 @@ func (a *API) getIssue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listSections(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.store.Sections(r.Context())
+	list, err := a.store.PublishedSections(r.Context())
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func (a *API) listSections(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listAuthors(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.store.Authors(r.Context())
+	list, err := a.store.PublishedAuthors(r.Context())
 	if err != nil {
 		return err
 	}

@@ -13,3 +13,11 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/authors", page(a.listAuthors))
 	mux.Handle("/api/", page(a.notFound))
 }
+
+// queryParams lists, by route pattern, the query parameters each endpoint
+// reads; any other is redirected away before the page cache
+// (httpx.CanonicalURL).
+var queryParams = map[string][]string{
+	"GET /api/v1/articles": {"section", "author", "tag", "issue", "visibility", "limit", "cursor"},
+	"GET /api/v1/issues":   {"year", "page"},
+}

@@ -24,8 +24,9 @@ const formMemory = 8 << 20
 // most limit bytes, before a handler looks at any field. A body over the
 // limit is an ETOOLARGE error that says the limit (413), refused before a
 // byte is read when Content-Length already tells. Any other unreadable
-// body is an EINVALID error. Calling it again, or ParseMultipartForm
-// after it, reads nothing more.
+// body is an EINVALID error, and so is text that is not valid UTF-8
+// (CleanForm, which also puts it in Unicode form C). Calling it again, or
+// ParseMultipartForm after it, reads nothing more.
 func ParseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	multi := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
 	if !multi && limit > maxURLEncoded {
@@ -44,7 +45,7 @@ func ParseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	var tooBig *http.MaxBytesError
 	switch {
 	case err == nil:
-		return nil
+		return CleanForm(r)
 	case errors.As(err, &tooBig), errors.Is(err, multipart.ErrMessageTooLarge):
 		return TooLarge("form", limit)
 	}

@@ -291,12 +291,19 @@ type Surface struct {
 	Audience func(r *http.Request) (group string, ok bool)
 	// LastModified returns the time of the latest content change.
 	LastModified func() time.Time
+	// Query lists, by route pattern, the query parameters each route
+	// reads. When set, Page redirects every other spelling of a URL to
+	// the canonical one (CanonicalURL) before the cache is looked at.
+	Query map[string][]string
 }
 
 // Page serves h, caching its 200 responses for anonymous GETs. A handler
 // that sets Cache-Control or a cookie is never cached.
 func (s *Surface) Page(h Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.redirectCanonical(w, r) {
+			return
+		}
 		group, shareable := "", false
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			if s.Audience != nil {
@@ -305,10 +312,7 @@ func (s *Surface) Page(h Handler) http.Handler {
 				shareable = s.Anonymous(r)
 			}
 		}
-		key := r.RequestURI // as sent: no allocation on the hot path
-		if key == "" {
-			key = r.URL.RequestURI()
-		}
+		key := sentURI(r)
 		if group != "" {
 			key = group + "\x00" + key
 		}

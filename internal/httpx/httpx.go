@@ -63,6 +63,13 @@ func handleError(log *slog.Logger, render ErrorRenderer, w http.ResponseWriter, 
 		http.Redirect(w, r, redirect.URL, redirect.Status)
 		return
 	}
+	if clientGone(r) {
+		// Nobody is left to read the answer: rendering the error page
+		// would only fail again on the cancelled context.
+		log.DebugContext(r.Context(), "client closed the request", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.WriteHeader(StatusClientClosedRequest)
+		return
+	}
 	status := Status(err)
 	if status == http.StatusInternalServerError {
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -111,9 +111,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-// Observe logs every request, counts it by route pattern, and turns a
-// panic into a 500 that shows no internal detail.
-func Observe(next http.Handler, log *slog.Logger, m *Metrics, render ErrorRenderer) http.Handler {
+// Observe logs requests as policy says, counts each by route pattern, and
+// turns a panic into a 500 that shows no internal detail. A request whose
+// client went away before the answer is counted as 499 (nginx's "client
+// closed request"), not as a server error.
+func Observe(next http.Handler, log *slog.Logger, m *Metrics, render ErrorRenderer, policy LogPolicy) http.Handler {
+	sample := policy.sampler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -131,6 +134,9 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, render ErrorRender
 			if status == 0 {
 				status = http.StatusOK
 			}
+			if status >= 500 && clientGone(r) {
+				status = StatusClientClosedRequest
+			}
 			elapsed := time.Since(start)
 			route := r.Pattern
 			if route == "" {
@@ -139,10 +145,14 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, render ErrorRender
 			if m != nil {
 				m.observe(route, status, elapsed)
 			}
-			if log.Enabled(r.Context(), slog.LevelInfo) {
-				log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-					slog.String("method", r.Method), slog.String("path", logPath(r)), slog.Int("status", status),
-					slog.Int("bytes", sw.size), slog.Duration("duration", elapsed), slog.String("remote", ClientIP(r)))
+			level := policy.level(status, elapsed, sample)
+			if log.Enabled(r.Context(), level) {
+				attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", logPath(r)), slog.Int("status", status),
+					slog.Int("bytes", sw.size), slog.Duration("duration", elapsed), slog.String("remote", ClientIP(r))}
+				if elapsed >= policy.slow() {
+					attrs = append(attrs, slog.Bool("slow", true))
+				}
+				log.LogAttrs(r.Context(), level, "request", attrs...)
 			}
 		}()
 		next.ServeHTTP(sw, r)
@@ -160,7 +170,7 @@ func logPath(r *http.Request) string {
 	return r.URL.Path
 }
 
-var statusTexts = map[int]string{200: "200", 301: "301", 302: "302", 303: "303", 304: "304", 400: "400", 404: "404", 405: "405", 413: "413", 500: "500"}
+var statusTexts = map[int]string{200: "200", 301: "301", 302: "302", 303: "303", 304: "304", 400: "400", 404: "404", 405: "405", 413: "413", 499: "499", 500: "500"}
 
 func statusText(code int) string {
 	if s, ok := statusTexts[code]; ok {

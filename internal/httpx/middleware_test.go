@@ -43,7 +43,7 @@ func TestObserveKeepsTokensOutOfLogs(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /sign-in/link/{token}", func(w http.ResponseWriter, r *http.Request) {})
 	mux.HandleFunc("GET /articles/{slug}", func(w http.ResponseWriter, r *http.Request) {})
-	h := Observe(mux, slog.New(slog.NewTextHandler(&buf, nil)), nil, nil)
+	h := Observe(mux, slog.New(slog.NewTextHandler(&buf, nil)), nil, nil, LogPolicy{Sample: 1})
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/sign-in/link/SECRET-TOKEN-VALUE", nil))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/articles/harbour-dues", nil))
 	out := buf.String()

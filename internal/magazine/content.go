@@ -190,6 +190,9 @@ const (
 // Normalize trims the input, fills the slug from the headline when it is
 // empty, and checks every rule that does not need the database.
 func (in *ArticleInput) Normalize() error {
+	if err := in.cleanText(); err != nil {
+		return err
+	}
 	in.Headline = strings.TrimSpace(in.Headline)
 	in.Dek = strings.TrimSpace(in.Dek)
 	in.Slug = strings.TrimSpace(in.Slug)
@@ -242,8 +245,37 @@ func (in *ArticleInput) Normalize() error {
 	if len(in.Tags) > MaxTags {
 		return FieldError("tags", "An article can have at most %d tags.", MaxTags)
 	}
+	in.FeaturedURL = strings.TrimSpace(in.FeaturedURL)
+	if err := CheckImageURL("featured_url", "The featured image", in.FeaturedURL); err != nil {
+		return err
+	}
 	if in.Status != StatusDraft && in.PublishedAt.IsZero() {
 		return FieldError("published_at", "A scheduled or published article needs a publish time.")
+	}
+	return nil
+}
+
+// cleanText puts every text field in NFC and refuses invalid UTF-8, for
+// articles from any source: the editor, the API, imports.
+func (in *ArticleInput) cleanText() error {
+	fields := []struct {
+		name string
+		p    *string
+	}{{"headline", &in.Headline}, {"dek", &in.Dek}, {"slug", &in.Slug}, {"featured_url", &in.FeaturedURL},
+		{"featured_alt", &in.FeaturedAlt}, {"body", &in.BodyMarkdown}, {"seo_title", &in.SEOTitle}, {"seo_description", &in.SEODescription}}
+	for _, f := range fields {
+		v, err := CleanText(f.name, *f.p)
+		if err != nil {
+			return err
+		}
+		*f.p = v
+	}
+	for i, t := range in.Tags {
+		v, err := CleanText("tags", t)
+		if err != nil {
+			return err
+		}
+		in.Tags[i] = v
 	}
 	return nil
 }

@@ -1,5 +1,5 @@
 // Package server assembles Masthead's HTTP surfaces (the public site, the
-// JSON API, health and metrics) behind the shared middleware, and runs the
+// JSON API, health) behind the shared middleware, and runs the
 // HTTP server with graceful shutdown.
 package server
 
@@ -53,6 +53,29 @@ type Config struct {
 	// Schedule asks the job queue to publish at t (jobs.Queue.PublishAt);
 	// without it the periodic run publishes within its period.
 	Schedule func(ctx context.Context, t time.Time) error
+	// LogPolicy says which requests are logged at info (httpx.LogPolicy).
+	LogPolicy httpx.LogPolicy
+	// Metrics is where the HTTP layer's collectors are registered
+	// (NewMetricsRegistry); serve it with MetricsHandler on a private
+	// address. Nil: a registry of the handler's own, served nowhere.
+	Metrics *prometheus.Registry
+}
+
+// NewMetricsRegistry returns a Prometheus registry with Go's runtime and
+// the process's collectors.
+func NewMetricsRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// MetricsHandler serves reg at /metrics. It belongs on a private address
+// (serve --metrics-addr), never on the public one: the counters show
+// which pages exist and how the server is doing, to anyone.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // sessionCookies are the cookies that identify a reader or a member of
@@ -74,8 +97,10 @@ func Anonymous(r *http.Request) bool {
 
 // New returns the whole HTTP handler.
 func New(cfg Config) (http.Handler, error) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := cfg.Metrics
+	if reg == nil {
+		reg = NewMetricsRegistry()
+	}
 	metrics := httpx.NewMetrics(reg)
 
 	var cache *httpx.Cache
@@ -121,10 +146,9 @@ func New(cfg Config) (http.Handler, error) {
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
-	h := httpx.SecurityHeaders(httpx.Observe(mux, cfg.Log, metrics, plainError), https)
+	h := httpx.SecurityHeaders(httpx.Observe(httpx.CleanQuery(mux, plainError), cfg.Log, metrics, plainError, cfg.LogPolicy), https)
 	if cfg.TrustProxy {
 		h = httpx.TrustProxy(h)
 	}

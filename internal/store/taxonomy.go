@@ -12,7 +12,18 @@ import (
 
 // Sections returns every section in display order.
 func (s *Store) Sections(ctx context.Context) ([]magazine.Section, error) {
-	rows, err := s.query(ctx, "SELECT id, slug, name, description, position FROM sections ORDER BY position, name")
+	return s.sections(ctx, "")
+}
+
+// SectionBySlug returns one section.
+func (s *Store) SectionBySlug(ctx context.Context, slug string) (magazine.Section, error) {
+	return s.sectionBySlug(ctx, slug, "")
+}
+
+const sectionCols = "SELECT id, slug, name, description, position FROM sections"
+
+func (s *Store) sections(ctx context.Context, where string) ([]magazine.Section, error) {
+	rows, err := s.query(ctx, sectionCols+where+" ORDER BY position, name")
 	if err != nil {
 		return nil, fmt.Errorf("list sections: %w", err)
 	}
@@ -28,10 +39,9 @@ func (s *Store) Sections(ctx context.Context) ([]magazine.Section, error) {
 	return out, rows.Err()
 }
 
-// SectionBySlug returns one section.
-func (s *Store) SectionBySlug(ctx context.Context, slug string) (magazine.Section, error) {
+func (s *Store) sectionBySlug(ctx context.Context, slug, and string) (magazine.Section, error) {
 	var sec magazine.Section
-	err := s.queryRow(ctx, "SELECT id, slug, name, description, position FROM sections WHERE slug = ?", slug).
+	err := s.queryRow(ctx, sectionCols+" WHERE slug = ?"+and, slug).
 		Scan(&sec.ID, &sec.Slug, &sec.Name, &sec.Description, &sec.Position)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sec, notFound("Section")
@@ -62,7 +72,18 @@ func (s *Store) CreateSection(ctx context.Context, sec magazine.Section) (magazi
 
 // Authors returns every author, by name.
 func (s *Store) Authors(ctx context.Context) ([]magazine.Author, error) {
-	rows, err := s.query(ctx, "SELECT id, slug, name, bio, photo_url FROM authors ORDER BY name, id")
+	return s.authors(ctx, "")
+}
+
+// AuthorBySlug returns one author.
+func (s *Store) AuthorBySlug(ctx context.Context, slug string) (magazine.Author, error) {
+	return s.authorBySlug(ctx, slug, "")
+}
+
+const authorCols = "SELECT id, slug, name, bio, photo_url FROM authors"
+
+func (s *Store) authors(ctx context.Context, where string) ([]magazine.Author, error) {
+	rows, err := s.query(ctx, authorCols+where+" ORDER BY name, id")
 	if err != nil {
 		return nil, fmt.Errorf("list authors: %w", err)
 	}
@@ -78,10 +99,9 @@ func (s *Store) Authors(ctx context.Context) ([]magazine.Author, error) {
 	return out, rows.Err()
 }
 
-// AuthorBySlug returns one author.
-func (s *Store) AuthorBySlug(ctx context.Context, slug string) (magazine.Author, error) {
+func (s *Store) authorBySlug(ctx context.Context, slug, and string) (magazine.Author, error) {
 	var a magazine.Author
-	err := s.queryRow(ctx, "SELECT id, slug, name, bio, photo_url FROM authors WHERE slug = ?", slug).
+	err := s.queryRow(ctx, authorCols+" WHERE slug = ?"+and, slug).
 		Scan(&a.ID, &a.Slug, &a.Name, &a.Bio, &a.PhotoURL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("Author")
@@ -112,8 +132,12 @@ func (s *Store) CreateAuthor(ctx context.Context, a magazine.Author) (magazine.A
 
 // TagBySlug returns one tag.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (magazine.Tag, error) {
+	return s.tagBySlug(ctx, slug, "")
+}
+
+func (s *Store) tagBySlug(ctx context.Context, slug, and string) (magazine.Tag, error) {
 	var t magazine.Tag
-	err := s.queryRow(ctx, "SELECT id, slug, name FROM tags WHERE slug = ?", slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err := s.queryRow(ctx, "SELECT id, slug, name FROM tags WHERE slug = ?"+and, slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, notFound("Tag")
 	} else if err != nil {

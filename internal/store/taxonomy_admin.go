@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -18,7 +17,6 @@ const (
 	maxTaxonomyName = 100
 	maxDescription  = 1000
 	maxBio          = 5000
-	maxPhotoURL     = 2000
 )
 
 // checkSection trims a section and checks it; the slug comes from the name
@@ -54,13 +52,8 @@ func checkAuthor(a *magazine.Author) error {
 	case utf8.RuneCountInString(a.Bio) > maxBio:
 		return magazine.FieldError("bio", "The biography is limited to %d characters.", maxBio)
 	}
-	if a.PhotoURL != "" {
-		u, err := url.Parse(a.PhotoURL)
-		local := err == nil && u.Scheme == "" && u.Host == "" && strings.HasPrefix(u.Path, "/")
-		remote := err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
-		if len(a.PhotoURL) > maxPhotoURL || (!local && !remote) || strings.HasPrefix(a.PhotoURL, "//") {
-			return magazine.FieldError("photo_url", "The photo must be a web address starting with https:// or a path on this site such as /media/....")
-		}
+	if err := magazine.CheckImageURL("photo_url", "The photo", a.PhotoURL); err != nil {
+		return err
 	}
 	if a.Slug == "" {
 		a.Slug = magazine.Slugify(a.Name)

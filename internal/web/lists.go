@@ -76,7 +76,7 @@ func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 	if !magazine.ValidSlug(slug) {
 		return httpx.NotFound
 	}
-	sec, err := s.store.SectionBySlug(ctx, slug)
+	sec, err := s.store.PublishedSectionBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Site) tag(w http.ResponseWriter, r *http.Request) error {
 	if !magazine.ValidSlug(slug) {
 		return httpx.NotFound
 	}
-	tag, err := s.store.TagBySlug(ctx, slug)
+	tag, err := s.store.PublishedTagBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (s *Site) author(w http.ResponseWriter, r *http.Request) error {
 	if !magazine.ValidSlug(slug) {
 		return httpx.NotFound
 	}
-	au, err := s.store.AuthorBySlug(ctx, slug)
+	au, err := s.store.PublishedAuthorBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Site) authors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.Authors(ctx)
+	list, err := s.store.PublishedAuthors(ctx)
 	if err != nil {
 		return err
 	}

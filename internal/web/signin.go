@@ -64,7 +64,7 @@ func (s *Site) requestLink(w http.ResponseWriter, r *http.Request) error {
 		data.Mode = "sign_up"
 	}
 	if len(data.Name) > 200 {
-		data.Name = data.Name[:200]
+		data.Name = strings.ToValidUTF8(data.Name[:200], "") // not half a character
 	}
 	email, err := store.NormalizeEmail(data.Email)
 	if err != nil {

@@ -130,6 +130,7 @@ func New(cfg Config) (*Site, error) {
 		Cache:     cfg.Cache,
 		Anonymous: anonymous,
 		Audience:  s.audience,
+		Query:     queryParams,
 		LastModified: func() time.Time {
 			return time.Unix(0, cfg.Store.Version())
 		},
@@ -244,7 +245,7 @@ func (s *Site) newPage(ctx context.Context, r *http.Request, title, description 
 	if err != nil {
 		return Page{}, err
 	}
-	sections, err := s.store.Sections(ctx)
+	sections, err := s.store.PublishedSections(ctx)
 	if err != nil {
 		return Page{}, err
 	}

@@ -78,14 +78,14 @@ func (s *Site) sitemap(w http.ResponseWriter, r *http.Request) error {
 	set := urlset{NS: sitemapNS}
 	if name == "pages.xml" {
 		set.URLs = append(set.URLs, sitemapURL{Loc: s.abs("/")}, sitemapURL{Loc: s.abs("/issues")}, sitemapURL{Loc: s.abs("/authors")})
-		sections, err := s.store.Sections(ctx)
+		sections, err := s.store.PublishedSections(ctx)
 		if err != nil {
 			return err
 		}
 		for _, sec := range sections {
 			set.URLs = append(set.URLs, sitemapURL{Loc: s.abs("/sections/" + sec.Slug)})
 		}
-		authors, err := s.store.Authors(ctx)
+		authors, err := s.store.PublishedAuthors(ctx)
 		if err != nil {
 			return err
 		}

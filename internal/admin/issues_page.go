@@ -27,12 +27,15 @@ type issueData struct {
 }
 
 var issueNotices = map[string]string{
-	"created": "The issue was created. Set its cover and add its articles below.",
-	"saved":   "The issue's details were saved.",
-	"cover":   "The cover was changed.",
-	"added":   "The article was added at the end of the contents.",
-	"removed": "The article was taken out of this issue. It is otherwise unchanged.",
-	"moved":   "The contents were reordered.",
+	"created":     "The issue was created. Set its cover and add its articles below.",
+	"saved":       "The issue's details were saved.",
+	"cover":       "The cover was changed.",
+	"added":       "The article was added at the end of the contents.",
+	"removed":     "The article was taken out of this issue. It is otherwise unchanged.",
+	"moved":       "The contents were reordered.",
+	"scheduled":   "The issue is scheduled: it goes live with its drafts at the time shown.",
+	"unscheduled": "The schedule was cleared: the issue waits to be published by hand.",
+	"unpublished": "The issue was taken off the site. Its articles keep their own status.",
 }
 
 // maxFound caps the search results for articles to add.

@@ -53,6 +53,9 @@ type Config struct {
 	// AfterPublish, when set, is called after every publishing run with
 	// what it published (tests wait on it).
 	AfterPublish func(ids []int64, err error)
+	// AfterPublishIssues, when set, is called after every publishing run
+	// with the scheduled issues it published.
+	AfterPublishIssues func(ids []int64, err error)
 	// Mail, if set, is run every MailPeriod and on DeliverMailNow to
 	// empty the outbox.
 	Mail *mail.Deliverer

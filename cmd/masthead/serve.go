@@ -99,8 +99,10 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return queue.PublishAt(ctx, t)
 	}
+	editions, buildEditions := editionBuilder(st, files, log, baseURL, func() *jobs.Queue { return queue })
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
-		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy})
+		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
+		Editions: editions, BuildEditions: buildEditions})
 	if err != nil {
 		return err
 	}
@@ -108,7 +110,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep})
+	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
+	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
@@ -64,6 +65,11 @@ type Config struct {
 	// PreviewPage, if set, renders an unsaved article as the public site
 	// would for viewer v (web.Site.Preview).
 	PreviewPage func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
+	// Editions builds issues' EPUB and PDF; the issue page shows their
+	// state, and says so when no PDF converter is installed. BuildEditions,
+	// if set, asks the job queue for a build run now.
+	Editions      *edition.Builder
+	BuildEditions func(ctx context.Context)
 }
 
 // Admin serves /admin.
@@ -88,6 +94,8 @@ type Admin struct {
 	// or not (the limit must not tell which addresses exist).
 	ipLimit      *auth.Limiter
 	accountLimit *auth.Limiter
+	editions      *edition.Builder
+	buildEditions func(ctx context.Context)
 }
 
 // New parses the templates.
@@ -107,6 +115,8 @@ func New(cfg Config) (*Admin, error) {
 
 		schedule:      cfg.Schedule,
 		publicPreview: cfg.PreviewPage,
+		editions:      cfg.Editions,
+		buildEditions: cfg.BuildEditions,
 	}
 	if a.now == nil {
 		a.now = time.Now

@@ -247,3 +247,17 @@ func (s *Store) secret(ctx context.Context, key string) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// WebOnlyArticles returns the published articles of a year that belong to
+// no issue, newest first, up to limit.
+func (s *Store) WebOnlyArticles(ctx context.Context, year, limit int) ([]magazine.Article, error) {
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	to := time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	list, err := s.articleList(ctx, "SELECT "+articleSummaryCols+` FROM articles a JOIN sections s ON s.id = a.section_id
+		WHERE a.issue_id IS NULL AND a.status = 'published' AND a.published_at >= ? AND a.published_at < ?
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, from, to, min(limit, 2000))
+	if err != nil {
+		return nil, err
+	}
+	return list, s.fillAuthors(ctx, list)
+}

@@ -106,7 +106,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	deliverer, err := mailDeliverer(st, log, smtpURL, mailFrom, baseURL)
+	deliverer, err := mailDeliverer(st, files, log, smtpURL, mailFrom, baseURL)
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ func seedDemoStaff(ctx context.Context, st *store.Store, stdout io.Writer) error
 
 // mailDeliverer sends through SMTP when one is configured and otherwise
 // keeps mail in the local mailbox.
-func mailDeliverer(st *store.Store, log *slog.Logger, smtpURL, from, baseURL string) (*mail.Deliverer, error) {
+func mailDeliverer(st *store.Store, files media.Storage, log *slog.Logger, smtpURL, from, baseURL string) (*mail.Deliverer, error) {
 	d := &mail.Deliverer{Store: st, Log: log}
 	if smtpURL == "" {
 		log.Info("no --smtp-url: e-mail is kept in the local mailbox and written to this log")
@@ -263,6 +263,7 @@ func mailDeliverer(st *store.Store, log *slog.Logger, smtpURL, from, baseURL str
 	if err != nil {
 		return nil, usageError(err.Error())
 	}
+	sender.Files = files // an issue's EPUB, for a Kindle
 	d.Sender = sender
 	return d, nil
 }

@@ -92,8 +92,8 @@ type Admin struct {
 
 	// Sign-in attempts are limited per IP address and per account, known
 	// or not (the limit must not tell which addresses exist).
-	ipLimit      *auth.Limiter
-	accountLimit *auth.Limiter
+	ipLimit       *auth.Limiter
+	accountLimit  *auth.Limiter
 	editions      *edition.Builder
 	buildEditions func(ctx context.Context)
 }

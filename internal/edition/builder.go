@@ -45,10 +45,7 @@ func (b *Builder) Formats() []string {
 // whose files exist waits until its content has been quiet for Quiet. A
 // failed build is recorded for the admin and does not stop the others.
 func (b *Builder) BuildStale(ctx context.Context) (int, error) {
-	now, quiet := time.Now(), b.Quiet
-	if b.Now != nil {
-		now = b.Now()
-	}
+	now, quiet := b.now(), b.Quiet
 	if quiet == 0 {
 		quiet = DefaultQuiet
 	}
@@ -107,6 +104,11 @@ func (b *Builder) Build(ctx context.Context, issueID int64, format, source strin
 		return err
 	}
 	b.log().Info("edition built", "issue", issueID, "format", format, "bytes", len(data), "seconds", time.Since(start).Seconds())
+	if format == store.FormatEPUB {
+		if err := b.sendToKindles(ctx, issueID, key); err != nil {
+			b.log().Warn("could not queue the new issue for Kindles; readers can send it from their account", "issue", issueID, "err", err)
+		}
+	}
 	return nil
 }
 
@@ -142,6 +144,13 @@ func (b *Builder) make(ctx context.Context, issueID int64, format string) ([]byt
 		return b.PDF.Convert(ctx, c, newImages(b.Files))
 	}
 	return nil, magazine.Errorf(magazine.EINVALID, "Unknown edition format %q.", format)
+}
+
+func (b *Builder) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
 }
 
 func (b *Builder) log() *slog.Logger {

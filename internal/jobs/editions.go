@@ -24,7 +24,9 @@ type editionsWorker struct {
 
 // Timeout leaves room for a large issue's PDF; River's default minute is
 // too short for it.
-func (w *editionsWorker) Timeout(*river.Job[BuildEditionsArgs]) time.Duration { return 15 * time.Minute }
+func (w *editionsWorker) Timeout(*river.Job[BuildEditionsArgs]) time.Duration {
+	return 15 * time.Minute
+}
 
 // Work builds what is due. A failed build is recorded per edition; the
 // next periodic run goes on with the others.

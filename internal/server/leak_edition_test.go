@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -266,6 +268,43 @@ func TestNoEditionLeaks(t *testing.T) {
 	etag := rec.Header().Get("ETag")
 	if rec := fetch(epub, digital, "If-None-Match", etag); etag == "" || rec.Code != http.StatusNotModified {
 		t.Errorf("If-None-Match %q: %d, want 304", etag, rec.Code)
+	}
+
+	// The private OPDS catalogues: the Digital subscriber's lists every
+	// issue with acquisition links that work without a session; the other
+	// subscriber's lists none; a reset address answers 403.
+	catalogue := func(readerID int64) string {
+		token, hash := auth.NewToken()
+		if err := st.ResetCatalogue(ctx, readerID, hash); err != nil {
+			t.Fatal(err)
+		}
+		return "/opds/" + token
+	}
+	digitalCat, webCat := catalogue(digitalID), catalogue(webID)
+	rec = fetch(webCat, "")
+	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "opds-spec.org/acquisition") || strings.Contains(rec.Body.String(), "<entry>") {
+		t.Errorf("the catalogue of a subscriber without the edition: %d\n%s", rec.Code, rec.Body.String())
+	}
+	rec = fetch(digitalCat, "")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Content-Type"), "profile=opds-catalog") {
+		t.Fatalf("the Digital subscriber's catalogue: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	links := regexp.MustCompile(`rel="http://opds-spec.org/acquisition" href="([^"]+)" type="application/epub\+zip"`).FindAllStringSubmatch(rec.Body.String(), -1)
+	if len(links) != len(issues) {
+		t.Errorf("the catalogue has %d EPUB acquisition links, want one for each of the %d issues", len(links), len(issues))
+	}
+	for _, l := range links[:min(3, len(links))] {
+		href := strings.TrimPrefix(html.UnescapeString(l[1]), "https://mag.example")
+		if rec := fetch(href, ""); rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), "PK") {
+			t.Errorf("an acquisition link without a session: %s: %d", href, rec.Code)
+		}
+	}
+	catalogue(digitalID) // reset: the old address stops working
+	if rec := fetch(digitalCat, ""); rec.Code != http.StatusForbidden || strings.Contains(rec.Body.String(), "opds-spec.org") {
+		t.Errorf("a reset catalogue address: %d, want 403 and no catalogue", rec.Code)
+	}
+	if rec := fetch("/opds/not-a-secret", ""); rec.Code != http.StatusForbidden {
+		t.Errorf("a made-up catalogue address: %d, want 403", rec.Code)
 	}
 	t.Logf("%d issues, %d forbidden download answers checked", len(issues), checked)
 }

@@ -23,14 +23,18 @@ type Mail struct {
 	LastError string
 	CreatedAt time.Time
 	SentAt    time.Time
+	// AttachmentKey names a stored file sent with the message (an
+	// issue's EPUB for a Kindle), under AttachmentName.
+	AttachmentKey  string
+	AttachmentName string
 }
 
-const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at"
+const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, attachment_key, attachment_name"
 
 func scanMail(row scanner) (Mail, error) {
 	var m Mail
 	var created, sent int64
-	err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &created, &sent)
+	err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &created, &sent, &m.AttachmentKey, &m.AttachmentName)
 	m.CreatedAt, m.SentAt = unixTime(created), unixTime(sent)
 	return m, err
 }
@@ -71,8 +75,8 @@ func (s *Store) EnqueueMailTx(ctx context.Context, tx *sql.Tx, m Mail) (int64, e
 		return 0, err
 	}
 	now := s.Now().Unix()
-	id, err := s.insert(ctx, tx, `INSERT INTO mail_outbox (kind, to_addr, subject, text_body, html_body, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, now, now)
+	id, err := s.insert(ctx, tx, `INSERT INTO mail_outbox (kind, to_addr, subject, text_body, html_body, next_attempt_at, created_at, attachment_key, attachment_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, now, now, m.AttachmentKey, m.AttachmentName)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue mail to %s: %w", m.To, err)
 	}

@@ -50,6 +50,11 @@ func (s *Site) Register(mux *http.ServeMux) {
 	// The digital edition: never cached, every answer for its reader only.
 	mux.Handle("GET /issues/{volume}/{number}/read", dynamic(s.webEdition))
 	mux.Handle("GET /issues/{volume}/{number}/download/{format}", dynamic(s.download))
+	mux.Handle("GET /opds/{token}", dynamic(s.opds))
+	mux.Handle("GET /account/e-readers", dynamic(s.ereaders))
+	mux.Handle("POST /account/e-readers/catalogue", post(s.resetCatalogue))
+	mux.Handle("POST /account/e-readers/kindle", post(s.saveKindle))
+	mux.Handle("POST /account/e-readers/kindle/send", post(s.sendToKindle))
 
 	mux.Handle("GET /robots.txt", page(s.robots))
 	mux.Handle("GET /sitemap.xml", page(s.sitemapIndex))

@@ -41,3 +41,8 @@ CREATE TABLE kindle_deliveries (
     sent_at   BIGINT NOT NULL,
     PRIMARY KEY (reader_id, issue_id)
 );
+
+-- A message may carry one stored file (an issue's EPUB, for a Kindle),
+-- attached when it is sent: the outbox keeps the key, not the bytes.
+ALTER TABLE mail_outbox ADD COLUMN attachment_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE mail_outbox ADD COLUMN attachment_name TEXT NOT NULL DEFAULT '';

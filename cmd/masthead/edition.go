@@ -14,7 +14,9 @@ import (
 // the PDF when it is installed, and the function that asks the queue
 // (once it runs) for a build now.
 func editionBuilder(st *store.Store, files media.Storage, log *slog.Logger, baseURL string, queue func() *jobs.Queue) (*edition.Builder, func(context.Context)) {
-	b := &edition.Builder{Store: st, Files: files, Log: log, BaseURL: baseURL}
+	// A few builds a run (every 20 s): the newest issues first, the back
+	// catalogue of a large archive over the following hours.
+	b := &edition.Builder{Store: st, Files: files, Log: log, BaseURL: baseURL, PerRun: 6}
 	if conv, err := edition.FindPDFConverter(); err == nil {
 		b.PDF = conv
 	} else {

@@ -30,6 +30,10 @@ type Builder struct {
 	Now func() time.Time
 	// Quiet is the debounce; DefaultQuiet when zero.
 	Quiet time.Duration
+	// PerRun bounds the builds of one BuildStale run, newest issues
+	// first, so that a large back catalogue is built over many runs
+	// instead of in one long burst; 0 means no bound.
+	PerRun int
 }
 
 // Formats are the formats b builds.
@@ -63,6 +67,9 @@ func (b *Builder) BuildStale(ctx context.Context) (int, error) {
 			e := eds[format]
 			if e.Source == src.Source || (e.Ready() && now.Sub(src.LastChange) < quiet) {
 				continue
+			}
+			if b.PerRun > 0 && built >= b.PerRun {
+				return built, nil
 			}
 			if err := b.Build(ctx, src.IssueID, format, src.Source); err != nil {
 				if ctx.Err() != nil {

@@ -18,7 +18,7 @@ import (
 )
 
 // demoBuilder seeds a small demo magazine and returns a builder for it.
-func demoBuilder(t *testing.T, issues, perIssue int) (*edition.Builder, *store.Store) {
+func demoBuilder(t testing.TB, issues, perIssue int) (*edition.Builder, *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.SQLite(t)

@@ -127,11 +127,12 @@ type IssueSource struct {
 	LastChange time.Time
 }
 
-// IssueSources returns the fingerprint of every published issue.
+// IssueSources returns the fingerprint of every published issue, newest
+// cover date first (the order builds should go in).
 func (s *Store) IssueSources(ctx context.Context) ([]IssueSource, error) {
 	rows, err := s.query(ctx, `SELECT i.id, i.updated_at, COALESCE(MAX(a.updated_at), 0), COUNT(a.id), COALESCE(SUM(a.id * (a.issue_position + 1)), 0)
 		FROM issues i LEFT JOIN articles a ON a.issue_id = i.id AND a.status = 'published'
-		WHERE i.published GROUP BY i.id, i.updated_at ORDER BY i.id`)
+		WHERE i.published GROUP BY i.id, i.updated_at, i.cover_date ORDER BY i.cover_date DESC, i.id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("read issue fingerprints: %w", err)
 	}

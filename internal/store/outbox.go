@@ -29,7 +29,10 @@ type Mail struct {
 	AttachmentName string
 }
 
-const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, attachment_key, attachment_name"
+const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, COALESCE(x.media_key, ''), COALESCE(x.file_name, '')"
+
+// mailFrom is the outbox with each message's attachment, if any.
+const mailFrom = "mail_outbox LEFT JOIN mail_attachments x ON x.mail_id = mail_outbox.id"
 
 func scanMail(row scanner) (Mail, error) {
 	var m Mail
@@ -75,10 +78,15 @@ func (s *Store) EnqueueMailTx(ctx context.Context, tx *sql.Tx, m Mail) (int64, e
 		return 0, err
 	}
 	now := s.Now().Unix()
-	id, err := s.insert(ctx, tx, `INSERT INTO mail_outbox (kind, to_addr, subject, text_body, html_body, next_attempt_at, created_at, attachment_key, attachment_name)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, now, now, m.AttachmentKey, m.AttachmentName)
+	id, err := s.insert(ctx, tx, `INSERT INTO mail_outbox (kind, to_addr, subject, text_body, html_body, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue mail to %s: %w", m.To, err)
+	}
+	if m.AttachmentKey != "" {
+		if _, err := s.exec(ctx, tx, "INSERT INTO mail_attachments (mail_id, media_key, file_name) VALUES (?, ?, ?)", id, m.AttachmentKey, m.AttachmentName); err != nil {
+			return 0, fmt.Errorf("attach %s to mail %d: %w", m.AttachmentKey, id, err)
+		}
 	}
 	return id, nil
 }
@@ -123,7 +131,7 @@ func (s *Store) Mailbox(ctx context.Context, to string, limit int) ([]Mail, erro
 }
 
 func (s *Store) mailList(ctx context.Context, where string, args ...any) ([]Mail, error) {
-	rows, err := s.query(ctx, "SELECT "+mailCols+" FROM mail_outbox WHERE "+where, args...)
+	rows, err := s.query(ctx, "SELECT "+mailCols+" FROM "+mailFrom+" WHERE "+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}

@@ -43,6 +43,10 @@ CREATE TABLE kindle_deliveries (
 );
 
 -- A message may carry one stored file (an issue's EPUB, for a Kindle),
--- attached when it is sent: the outbox keeps the key, not the bytes.
-ALTER TABLE mail_outbox ADD COLUMN attachment_key TEXT NOT NULL DEFAULT '';
-ALTER TABLE mail_outbox ADD COLUMN attachment_name TEXT NOT NULL DEFAULT '';
+-- attached when it is sent: the outbox keeps the key, not the bytes. A
+-- table of its own leaves the outbox's as migration 0003 made it.
+CREATE TABLE mail_attachments (
+    mail_id   INTEGER PRIMARY KEY,
+    media_key TEXT NOT NULL,
+    file_name TEXT NOT NULL
+);

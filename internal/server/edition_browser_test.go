@@ -85,21 +85,7 @@ func TestBrowserDigitalEdition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reader, err := st.CreateReader(bg, "digital@example.com", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sid, hash := auth.NewSessionID()
-	if err := st.CreateUnverifiedSession(bg, reader.ID, store.NewReaderSession{IDHash: hash, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	co, err := svc.StartCheckout(bg, reader.ID, plan.ID, "month", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tm.Pay(bg, co.ID, billing.TestCardSuccess); err != nil {
-		t.Fatal(err)
-	}
+	sid, readerID := paidReader(t, st, svc, tm, "digital@example.com", plan.ID)
 	articles, err := st.EditionArticles(bg, issue.ID)
 	if err != nil || len(articles) < 3 {
 		t.Fatalf("the issue has %d articles (%v); the test reads two of them", len(articles), err)
@@ -146,7 +132,7 @@ func TestBrowserDigitalEdition(t *testing.T) {
 			t.Errorf("article %s in the edition has %d characters of body", articles[i].Slug, len(body))
 		}
 	}
-	if pos, err := st.EditionPosition(bg, reader.ID, issue.ID); err != nil || pos != articles[1].ID {
+	if pos, err := st.EditionPosition(bg, readerID, issue.ID); err != nil || pos != articles[1].ID {
 		t.Errorf("the server remembers article %d (%v), want %d", pos, err, articles[1].ID)
 	}
 	step("← back", chromedp.KeyEvent(kb.ArrowLeft), chromedp.WaitVisible(chromedp.CSS(`.edition-article.current#a-`+articles[0].Slug)))

@@ -83,22 +83,8 @@ func TestNoEditionLeaks(t *testing.T) {
 		if err := st.CreatePlan(ctx, &plan); err != nil {
 			t.Fatal(err)
 		}
-		r, err := st.CreateReader(ctx, email, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, hash := auth.NewSessionID()
-		if err := st.CreateUnverifiedSession(ctx, r.ID, store.NewReaderSession{IDHash: hash, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
-			t.Fatal(err)
-		}
-		co, err := svc.StartCheckout(ctx, r.ID, plan.ID, "month", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := tm.Pay(ctx, co.ID, billing.TestCardSuccess); err != nil {
-			t.Fatal(err)
-		}
-		return auth.SecureReaderCookieName + "=" + id, r.ID
+		sid, id := paidReader(t, st, svc, tm, email, plan.ID)
+		return auth.SecureReaderCookieName + "=" + sid, id
 	}
 	registered := func() string {
 		r, err := st.CreateReader(ctx, "registered@example.com", "")
@@ -307,4 +293,27 @@ func TestNoEditionLeaks(t *testing.T) {
 		t.Errorf("a made-up catalogue address: %d, want 403", rec.Code)
 	}
 	t.Logf("%d issues, %d forbidden download answers checked", len(issues), checked)
+}
+
+// paidReader makes a reader with a session who has paid for the plan in
+// TEST MODE, and returns the session id and the reader's id.
+func paidReader(t *testing.T, st *store.Store, svc *billing.Service, tm *billing.TestMode, email string, planID int64) (string, int64) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := st.CreateReader(ctx, email, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid, hash := auth.NewSessionID()
+	if err := st.CreateUnverifiedSession(ctx, r.ID, store.NewReaderSession{IDHash: hash, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	co, err := svc.StartCheckout(ctx, r.ID, planID, "month", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.Pay(ctx, co.ID, billing.TestCardSuccess); err != nil {
+		t.Fatal(err)
+	}
+	return sid, r.ID
 }

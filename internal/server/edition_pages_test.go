@@ -1,0 +1,109 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/billing"
+	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/mail"
+	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/server"
+	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/storetest"
+)
+
+// TestEditionPages: /archive, the issue page's neighbours and formats,
+// and a reader's E-readers page (catalogue reset, Kindle address rules).
+func TestEditionPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	files, err := media.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := demo.Seed(ctx, st, files, demo.Options{Seed: 9, Issues: 3, PerIssue: 2, WebOnly: 6, Authors: 3, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedPlans(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, _ := mail.LoadTemplates()
+	tm := billing.NewTestMode()
+	svc := billing.New(st, tm, tmpl, billing.Options{Publication: "Demo", BaseURL: "https://mag.example"})
+	h, err := server.New(server.Config{Store: st, Files: files, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "https://mag.example", Billing: svc, Mail: tmpl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := st.PlanBySlug(ctx, "digital")
+	sid, _ := paidReader(t, st, svc, tm, "reader@example.com", plan.ID)
+	cookie := auth.SecureReaderCookieName + "=" + sid
+	do := func(method, path, cookie string, form url.Values) *httptest.ResponseRecorder {
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req := httptest.NewRequest(method, "https://mag.example"+path, body)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+
+	issues, _, _ := st.Issues(ctx, store.IssueFilter{})
+	archive := do("GET", "/archive", "", nil).Body.String()
+	for _, is := range issues {
+		if is.CoverDate.Year() == issues[0].CoverDate.Year() && !strings.Contains(archive, fmt.Sprintf(`href="/issues/%d/%d"`, is.Volume, is.Number)) {
+			t.Errorf("/archive lacks %s", is.Label())
+		}
+	}
+	if !strings.Contains(archive, "On the web only") {
+		t.Error("/archive does not list the web-only articles")
+	}
+	middle := do("GET", fmt.Sprintf("/issues/%d/%d", issues[1].Volume, issues[1].Number), cookie, nil).Body.String()
+	for _, want := range []string{fmt.Sprintf(`rel="prev" href="/issues/%d/%d"`, issues[2].Volume, issues[2].Number),
+		fmt.Sprintf(`rel="next" href="/issues/%d/%d"`, issues[0].Volume, issues[0].Number), "Read this issue", "Read online"} {
+		if !strings.Contains(middle, want) {
+			t.Errorf("the middle issue's page lacks %s", want)
+		}
+	}
+
+	for _, bad := range []string{"me@gmail.com", "me@kindle.com.example.org", "not an address"} {
+		rec := do("POST", "/account/e-readers/kindle", cookie, url.Values{"kindle_email": {bad}})
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Only Amazon Kindle addresses") && !strings.Contains(rec.Body.String(), "Enter your Kindle") {
+			t.Errorf("Kindle address %q: %d", bad, rec.Code)
+		}
+	}
+	if rec := do("POST", "/account/e-readers/kindle", cookie, url.Values{"kindle_email": {"me@kindle.com"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a Kindle address: %d", rec.Code)
+	}
+	page := do("POST", "/account/e-readers/catalogue", cookie, url.Values{}).Body.String()
+	m := regexp.MustCompile(`https://mag\.example(/opds/[A-Za-z0-9_-]+)`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the new catalogue address is not shown:\n%s", page)
+	}
+	if rec := do("GET", m[1], "", nil); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "<feed") {
+		t.Errorf("the catalogue: %d", rec.Code)
+	}
+	if page := do("GET", "/account/e-readers", cookie, nil).Body.String(); strings.Contains(page, m[1]) || !strings.Contains(page, "me@kindle.com") {
+		t.Error("the E-readers page shows the secret again, or not the Kindle address")
+	}
+}

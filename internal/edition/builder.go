@@ -57,7 +57,7 @@ func (b *Builder) BuildStale(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	built := 0
+	built, pdfs := 0, 0
 	for _, src := range sources {
 		eds, err := b.Store.Editions(ctx, src.IssueID)
 		if err != nil {
@@ -70,6 +70,14 @@ func (b *Builder) BuildStale(ctx context.Context) (int, error) {
 			}
 			if b.PerRun > 0 && built >= b.PerRun {
 				return built, nil
+			}
+			// A PDF costs many EPUBs: a bounded run makes one at most,
+			// so a large back catalogue does not hold the CPU for long.
+			if format == store.FormatPDF && b.PerRun > 0 {
+				if pdfs > 0 {
+					continue
+				}
+				pdfs++
 			}
 			if err := b.Build(ctx, src.IssueID, format, src.Source); err != nil {
 				if ctx.Err() != nil {

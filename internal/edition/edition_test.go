@@ -88,3 +88,34 @@ func TestEPUBPassesEpubcheck(t *testing.T) {
 		epubcheck(t, path)
 	}
 }
+
+// TestRebuildIsDebounced: a change to a built issue is rebuilt once its
+// content has been quiet for Quiet, not while an editor is still at it.
+func TestRebuildIsDebounced(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b, st := demoBuilder(t, 1, 2)
+	if n, err := b.BuildStale(ctx); err != nil || n != 1 {
+		t.Fatalf("first build: %d, %v", n, err)
+	}
+	is, err := st.CurrentIssue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := time.Now().Add(time.Hour).Truncate(time.Second)
+	st.Now = func() time.Time { return changed }
+	if err := st.SetIssueCover(ctx, is.ID, is.CoverURL); err != nil {
+		t.Fatal(err)
+	}
+	b.Now = func() time.Time { return changed.Add(10 * time.Second) }
+	if n, _ := b.BuildStale(ctx); n != 0 {
+		t.Errorf("rebuilt %d editions 10 s after a change, want none before the content is quiet", n)
+	}
+	b.Now = func() time.Time { return changed.Add(edition.DefaultQuiet + time.Second) }
+	if n, _ := b.BuildStale(ctx); n != 1 {
+		t.Errorf("rebuilt %d editions once the content was quiet, want 1", n)
+	}
+	if n, _ := b.BuildStale(ctx); n != 0 {
+		t.Errorf("rebuilt %d editions with nothing changed, want none", n)
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/edition"
+	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/server"
@@ -105,5 +107,27 @@ func TestEditionPages(t *testing.T) {
 	}
 	if page := do("GET", "/account/e-readers", cookie, nil).Body.String(); strings.Contains(page, m[1]) || !strings.Contains(page, "me@kindle.com") {
 		t.Error("the E-readers page shows the secret again, or not the Kindle address")
+	}
+	// One issue on demand: its EPUB goes through the outbox.
+	send := url.Values{"issue": {fmt.Sprint(issues[1].ID)}}
+	if rec := do("POST", "/account/e-readers/kindle/send", cookie, send); rec.Code != http.StatusConflict {
+		t.Errorf("sending an issue whose EPUB is not built yet: %d, want 409", rec.Code)
+	}
+	if _, err := (&edition.Builder{Store: st, Files: files}).BuildStale(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rec := do("POST", "/account/e-readers/kindle/send", cookie, send); rec.Code != http.StatusSeeOther {
+		t.Fatalf("send to Kindle: %d", rec.Code)
+	}
+	// The newest issue went by itself when its EPUB was built; the one
+	// asked for, on demand.
+	box, err := st.Mailbox(ctx, "me@kindle.com", 10)
+	if err != nil || len(box) != 2 {
+		t.Fatalf("the Kindle's outbox: %+v, %v; want the newest issue and the one asked for", box, err)
+	}
+	for i, is := range []magazine.Issue{issues[1], issues[0]} { // newest message first
+		if !strings.Contains(box[i].Subject, is.Label()) || !strings.HasSuffix(box[i].AttachmentName, ".epub") || box[i].AttachmentKey == "" {
+			t.Errorf("message %d to the Kindle: %q with %q, want %s with its EPUB", i, box[i].Subject, box[i].AttachmentName, is.Label())
+		}
 	}
 }

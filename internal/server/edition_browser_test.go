@@ -3,8 +3,6 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,16 +16,10 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/masthead-press/masthead/internal/auth"
-	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/browsertest"
 	"github.com/masthead-press/masthead/internal/demo"
 	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/magazine"
-	"github.com/masthead-press/masthead/internal/mail"
-	"github.com/masthead-press/masthead/internal/media"
-	"github.com/masthead-press/masthead/internal/server"
-	"github.com/masthead-press/masthead/internal/store"
-	"github.com/masthead-press/masthead/internal/storetest"
 )
 
 func awaitPromise(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }
@@ -41,45 +33,20 @@ func TestBrowserDigitalEdition(t *testing.T) {
 	t.Parallel()
 	ctx := browsertest.Start(t)
 	bg := context.Background()
-	st := storetest.SQLite(t)
-	files, err := media.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Seed(bg, st, files, demo.Options{Seed: 5, Issues: 2, PerIssue: 4, WebOnly: 2, Authors: 3, Now: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
 	var h http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
-	b := &edition.Builder{Store: st, Files: files, BaseURL: srv.URL}
-	if conv, err := edition.FindPDFConverter(); err == nil {
-		b.PDF = conv
-	}
-	if _, err := b.BuildStale(bg); err != nil {
-		t.Fatal(err)
-	}
+	e := newEditionEnv(t, demo.Options{Seed: 5, Issues: 2, PerIssue: 4, WebOnly: 2, Authors: 3, Now: time.Now()}, srv.URL, nil)
+	st, svc, tm := e.st, e.svc, e.tm
+	h = e.h
+	conv, _ := edition.FindPDFConverter()
+	e.build(t, srv.URL, conv)
 	issue, err := st.CurrentIssue(bg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.PDF == nil { // no WeasyPrint here: a replica stands in for the PDF
-		pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n")
-		key, _ := media.Key(pdf, edition.ContentTypePDF)
-		files.Put(bg, key, pdf)
-		st.SaveEdition(bg, store.Edition{IssueID: issue.ID, Format: store.FormatReplica, Key: key, Size: int64(len(pdf)), BuiltAt: time.Now()})
-	}
-	tmpl, err := mail.LoadTemplates()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := billing.NewTestMode()
-	svc := billing.New(st, tm, tmpl, billing.Options{Publication: "Demo", BaseURL: srv.URL})
-	if h, err = server.New(server.Config{Store: st, Files: files, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: srv.URL, Billing: svc, Mail: tmpl}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.SeedPlans(bg, st); err != nil {
-		t.Fatal(err)
+	if conv == nil { // no WeasyPrint here: a replica stands in for the PDF
+		e.addReplica(t, issue.ID)
 	}
 	plan, err := st.PlanBySlug(bg, "digital")
 	if err != nil {

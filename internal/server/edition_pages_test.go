@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,15 +13,9 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/auth"
-	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
-	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/magazine"
-	"github.com/masthead-press/masthead/internal/mail"
-	"github.com/masthead-press/masthead/internal/media"
-	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
-	"github.com/masthead-press/masthead/internal/storetest"
 )
 
 // TestEditionPages: /archive, the issue page's neighbours and formats,
@@ -30,25 +23,8 @@ import (
 func TestEditionPages(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := storetest.SQLite(t)
-	files, err := media.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	if _, err := demo.Seed(ctx, st, files, demo.Options{Seed: 9, Issues: 3, PerIssue: 2, WebOnly: 6, Authors: 3, Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.SeedPlans(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	tmpl, _ := mail.LoadTemplates()
-	tm := billing.NewTestMode()
-	svc := billing.New(st, tm, tmpl, billing.Options{Publication: "Demo", BaseURL: "https://mag.example"})
-	h, err := server.New(server.Config{Store: st, Files: files, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "https://mag.example", Billing: svc, Mail: tmpl})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := newEditionEnv(t, demo.Options{Seed: 9, Issues: 3, PerIssue: 2, WebOnly: 6, Authors: 3, Now: time.Now()}, "https://mag.example", nil)
+	st, h, svc, tm := e.st, e.h, e.svc, e.tm
 	plan, _ := st.PlanBySlug(ctx, "digital")
 	sid, _ := paidReader(t, st, svc, tm, "reader@example.com", plan.ID)
 	cookie := auth.SecureReaderCookieName + "=" + sid
@@ -113,9 +89,7 @@ func TestEditionPages(t *testing.T) {
 	if rec := do("POST", "/account/e-readers/kindle/send", cookie, send); rec.Code != http.StatusConflict {
 		t.Errorf("sending an issue whose EPUB is not built yet: %d, want 409", rec.Code)
 	}
-	if _, err := (&edition.Builder{Store: st, Files: files}).BuildStale(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.build(t, "https://mag.example", nil)
 	if rec := do("POST", "/account/e-readers/kindle/send", cookie, send); rec.Code != http.StatusSeeOther {
 		t.Fatalf("send to Kindle: %d", rec.Code)
 	}

@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -19,13 +17,8 @@ import (
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
-	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/magazine"
-	"github.com/masthead-press/masthead/internal/mail"
-	"github.com/masthead-press/masthead/internal/media"
-	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
-	"github.com/masthead-press/masthead/internal/storetest"
 )
 
 // TestNoEditionLeaks extends the paywall's judge to the digital edition:
@@ -38,46 +31,20 @@ import (
 func TestNoEditionLeaks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := storetest.SQLite(t)
-	files, err := media.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Fifteen months of issues: the oldest are beyond the 12-month window.
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	opts := demo.Options{Seed: 11, Issues: 30, PerIssue: 3, WebOnly: 10, Authors: 4, Now: now}
-	if _, err := demo.Seed(ctx, st, files, opts); err != nil {
-		t.Fatal(err)
-	}
-	b := &edition.Builder{Store: st, Files: files, BaseURL: "https://mag.example"}
-	if _, err := b.BuildStale(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e := newEditionEnv(t, demo.Options{Seed: 11, Issues: 30, PerIssue: 3, WebOnly: 10, Authors: 4, Now: now}, "https://mag.example",
+		func() time.Time { return now })
+	st, h, svc, tm := e.st, e.h, e.svc, e.tm
+	e.build(t, "https://mag.example", nil)
 	issues, _, err := st.Issues(ctx, store.IssueFilter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A replica for one recent issue, so that PDF downloads exist too.
-	replica := []byte("%PDF-1.4\n1 0 obj << /Type /Page >> endobj\ntrailer << >>\n%%EOF\n")
-	key, _ := media.Key(replica, edition.ContentTypePDF)
-	if err := files.Put(ctx, key, replica); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SaveEdition(ctx, store.Edition{IssueID: issues[0].ID, Format: store.FormatReplica, Key: key, Size: int64(len(replica)), BuiltAt: now}); err != nil {
-		t.Fatal(err)
-	}
+	e.addReplica(t, issues[0].ID)
+	replica := testReplica
 
-	tmpl, err := mail.LoadTemplates()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := billing.NewTestMode()
-	svc := billing.New(st, tm, tmpl, billing.Options{Publication: "Demo", BaseURL: "https://mag.example"})
-	h, err := server.New(server.Config{Store: st, Files: files, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		BaseURL: "https://mag.example", Billing: svc, Mail: tmpl, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
 	subscribe := func(email string, ents ...magazine.Entitlement) (string, int64) {
 		plan := magazine.Plan{Name: email, MonthlyPrice: 800, Currency: "USD", Active: true, Entitlements: ents}
 		if err := st.CreatePlan(ctx, &plan); err != nil {

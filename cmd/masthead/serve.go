@@ -111,18 +111,19 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return queue.PublishAt(ctx, t)
 	}
+	editions, buildEditions := editionBuilder(st, files, log, baseURL, func() *jobs.Queue { return queue })
 	registry := server.NewMetricsRegistry()
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
-		LogPolicy: logPolicy, Metrics: registry})
+		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions})
 	if err != nil {
 		return err
 	}
-	deliverer, err := mailDeliverer(st, log, smtpURL, mailFrom, baseURL)
+	deliverer, err := mailDeliverer(st, files, log, smtpURL, mailFrom, baseURL)
 	if err != nil {
 		return err
 	}
-	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep})
+	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale})
 	if err != nil {
 		return err
 	}
@@ -271,7 +272,7 @@ func seedDemoStaff(ctx context.Context, st *store.Store, stdout io.Writer) error
 
 // mailDeliverer sends through SMTP when one is configured and otherwise
 // keeps mail in the local mailbox.
-func mailDeliverer(st *store.Store, log *slog.Logger, smtpURL, from, baseURL string) (*mail.Deliverer, error) {
+func mailDeliverer(st *store.Store, files media.Storage, log *slog.Logger, smtpURL, from, baseURL string) (*mail.Deliverer, error) {
 	d := &mail.Deliverer{Store: st, Log: log}
 	if smtpURL == "" {
 		log.Info("no --smtp-url: e-mail is kept in the local mailbox and written to this log")
@@ -288,6 +289,7 @@ func mailDeliverer(st *store.Store, log *slog.Logger, smtpURL, from, baseURL str
 	if err != nil {
 		return nil, usageError(err.Error())
 	}
+	sender.Files = files // an issue's EPUB, for a Kindle
 	d.Sender = sender
 	return d, nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
+	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
@@ -67,6 +68,11 @@ type Config struct {
 	// MailQueued, if set, is told when a message that should not wait
 	// was put in the outbox.
 	MailQueued func(ctx context.Context)
+	// Editions builds issues' EPUB and PDF; the issue page shows their
+	// state, and says so when no PDF converter is installed. BuildEditions,
+	// if set, asks the job queue for a build run now.
+	Editions      *edition.Builder
+	BuildEditions func(ctx context.Context)
 }
 
 // Admin serves /admin.
@@ -95,9 +101,11 @@ type Admin struct {
 	accountLimit *auth.Limiter
 	// Password guesses per account, with a budget of its own for each
 	// browser that signed in before (see signin_device.go).
-	lock       *auth.Lockout
-	devices    auth.Cookies
-	mailQueued func(ctx context.Context)
+	lock          *auth.Lockout
+	devices       auth.Cookies
+	mailQueued    func(ctx context.Context)
+	editions      *edition.Builder
+	buildEditions func(ctx context.Context)
 }
 
 // New parses the templates.
@@ -119,6 +127,8 @@ func New(cfg Config) (*Admin, error) {
 		schedule:      cfg.Schedule,
 		publicPreview: cfg.PreviewPage,
 		mailQueued:    cfg.MailQueued,
+		editions:      cfg.Editions,
+		buildEditions: cfg.BuildEditions,
 	}
 	if a.now == nil {
 		a.now = time.Now

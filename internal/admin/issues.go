@@ -14,7 +14,7 @@ import (
 
 // newsroomPages are the templates of issues, sections, tags, authors and
 // settings, parsed with the others by New.
-var newsroomPages = []string{"issues", "issue", "sections", "section", "tags", "authors", "author", "settings"}
+var newsroomPages = []string{"issues", "issue", "sections", "section", "tags", "authors", "author", "settings", "calendar"}
 
 type issuesData struct {
 	List []store.IssueRow

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
@@ -24,15 +25,25 @@ type issueData struct {
 	Images []store.Media
 	// CanUpload is false when the admin has no file storage.
 	CanUpload bool
+	// Editions are the issue's built and uploaded files, by format, and
+	// NoPDF says why no PDF is built (no converter), or "".
+	Editions map[string]store.Edition
+	NoPDF    string
 }
 
 var issueNotices = map[string]string{
-	"created": "The issue was created. Set its cover and add its articles below.",
-	"saved":   "The issue's details were saved.",
-	"cover":   "The cover was changed.",
-	"added":   "The article was added at the end of the contents.",
-	"removed": "The article was taken out of this issue. It is otherwise unchanged.",
-	"moved":   "The contents were reordered.",
+	"created":     "The issue was created. Set its cover and add its articles below.",
+	"saved":       "The issue's details were saved.",
+	"cover":       "The cover was changed.",
+	"added":       "The article was added at the end of the contents.",
+	"removed":     "The article was taken out of this issue. It is otherwise unchanged.",
+	"moved":       "The contents were reordered.",
+	"scheduled":   "The issue is scheduled: it goes live with its drafts at the time shown.",
+	"unscheduled": "The schedule was cleared: the issue waits to be published by hand.",
+	"unpublished": "The issue was taken off the site. Its articles keep their own status.",
+	"retry":       "The edition will be built again within a minute. Reload this page to see it.",
+	"replica":     "The replica PDF was stored: readers get it as the issue's PDF.",
+	"noreplica":   "The replica was taken back: readers get the PDF made from the edition, if there is one.",
 }
 
 // maxFound caps the search results for articles to add.
@@ -84,6 +95,12 @@ func (a *Admin) renderIssue(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if d.Images, err = a.store.CoverImages(ctx, 24); err != nil {
 		return err
+	}
+	if d.Editions, err = a.store.Editions(ctx, issue.ID); err != nil {
+		return err
+	}
+	if a.editions == nil || a.editions.PDF == nil {
+		d.NoPDF = edition.NoConverter
 	}
 	return a.render(w, status, "issue", p, d)
 }
@@ -238,5 +255,6 @@ func (a *Admin) publishIssue(w http.ResponseWriter, r *http.Request, me *store.S
 		}
 		return err
 	}
+	a.requestEditions(r.Context())
 	return &httpx.Redirect{URL: issueURL(issue.ID) + "?done=published&drafts=" + strconv.Itoa(n), Status: http.StatusSeeOther}
 }

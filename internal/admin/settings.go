@@ -29,6 +29,7 @@ func (a *Admin) settingsPage(w http.ResponseWriter, r *http.Request, me *store.S
 	if pub.RequireAdminTOTP {
 		p.Form["require_admin_totp"] = "on"
 	}
+	editionSettingsForm(p.Form, pub)
 	return a.render(w, http.StatusOK, "settings", p, nil)
 }
 
@@ -39,7 +40,7 @@ func (a *Admin) saveSettings(w http.ResponseWriter, r *http.Request, me *store.S
 		return err
 	}
 	p := a.newPage(me, "Settings")
-	for _, k := range []string{"name", "tagline", "locale", "time_zone", "preview_paragraphs", "meter_articles", "require_admin_totp", "support_email"} {
+	for _, k := range append([]string{"name", "tagline", "locale", "time_zone", "preview_paragraphs", "meter_articles", "require_admin_totp", "support_email"}, editionSettingKeys...) {
 		p.Form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	wasRequired := pub.RequireAdminTOTP
@@ -81,6 +82,9 @@ func readSettings(form map[string]string, pub *magazine.Publication) error {
 	}
 	if pub.MeterArticles, ok = atoi(form["meter_articles"]); !ok {
 		return magazine.FieldError("meter_articles", "Free articles a month is a whole number: 0 turns the meter off.")
+	}
+	if err := readEditionSettings(form, pub); err != nil {
+		return err
 	}
 	pub.SupportEmail = magazine.NormalizeEmail(form["support_email"])
 	if pub.SupportEmail != "" {

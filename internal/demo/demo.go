@@ -114,11 +114,13 @@ func splitmix(x uint64) uint64 {
 // publication is the demo magazine's settings.
 func publication() magazine.Publication {
 	return magazine.Publication{
-		Name:              magazineName,
-		Tagline:           "Politics, money and ideas, twice a month",
-		Locale:            "en-US",
-		TimeZone:          "America/New_York",
-		PreviewParagraphs: 3,
+		Name:                magazineName,
+		Tagline:             "Politics, money and ideas, twice a month",
+		Locale:              "en-US",
+		TimeZone:            "America/New_York",
+		PreviewParagraphs:   3,
+		IssueSchedule:       magazine.DefaultIssueSchedule(),
+		ArchiveWindowMonths: magazine.DefaultArchiveWindowMonths,
 	}
 }
 

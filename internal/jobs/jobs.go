@@ -53,12 +53,18 @@ type Config struct {
 	// AfterPublish, when set, is called after every publishing run with
 	// what it published (tests wait on it).
 	AfterPublish func(ids []int64, err error)
+	// AfterPublishIssues, when set, is called after every publishing run
+	// with the scheduled issues it published.
+	AfterPublishIssues func(ids []int64, err error)
 	// Mail, if set, is run every MailPeriod and on DeliverMailNow to
 	// empty the outbox.
 	Mail *mail.Deliverer
 	// Sweep, if set, is run every SweepPeriod to renew or end
 	// subscriptions whose period is over (billing.Service.Sweep).
 	Sweep func(ctx context.Context) (int, error)
+	// Editions, if set, is run every EditionsPeriod to build the issue
+	// editions that are missing or stale (edition.Builder.BuildStale).
+	Editions func(ctx context.Context) (int, error)
 	// SessionCleanupPeriod between two deletions of expired staff
 	// sessions; DefaultSessionCleanupPeriod when zero.
 	SessionCleanupPeriod time.Duration
@@ -162,6 +168,11 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 	}
+	if cfg.Editions != nil {
+		if err := river.AddWorkerSafely(workers, &editionsWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	// River looks for available jobs this often when no notification
 	// arrives (always, on SQLite: see PollOnly).
 	poll := min(time.Second, cfg.Period/2)
@@ -180,6 +191,9 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	}
 	if cfg.Sweep != nil {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, every(SweepPeriod, SweepSubscriptionsArgs{}, "sweep_subscriptions"))
+	}
+	if cfg.Editions != nil {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, every(EditionsPeriod, BuildEditionsArgs{}, "build_editions"))
 	}
 	rc.PeriodicJobs = append(rc.PeriodicJobs, every(cfg.SessionCleanupPeriod, DeleteExpiredSessionsArgs{}, "delete_expired_sessions"))
 	switch cfg.Store.Dialect() {

@@ -45,6 +45,17 @@ func (q *Queue) publish(ctx context.Context) error {
 	if len(ids) > 0 {
 		q.cfg.Log.Info("published scheduled articles", "ids", ids)
 	}
+	issues, err := q.cfg.Store.PublishDueIssues(ctx, now)
+	if q.cfg.AfterPublishIssues != nil {
+		q.cfg.AfterPublishIssues(issues, err)
+	}
+	if err != nil {
+		q.cfg.Log.Error("publishing scheduled issues failed; the next run tries again", "err", err)
+		return err
+	}
+	if len(issues) > 0 {
+		q.cfg.Log.Info("published scheduled issues", "ids", issues)
+	}
 	if q.client == nil { // the catch-up run in Start
 		return nil
 	}

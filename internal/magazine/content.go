@@ -31,16 +31,26 @@ type Publication struct {
 	// SupportEmail is where readers write with questions; shown on the
 	// account pages and in e-mail.
 	SupportEmail string
+	// IssueSchedule is the publishing calendar: when issues come out and
+	// how they are numbered. The zero schedule means the default (see
+	// OrDefault).
+	IssueSchedule IssueSchedule
+	// ArchiveWindowMonths is how far back a subscription without the
+	// archive entitlement reads subscribers-only articles and editions;
+	// 0 means no window: every subscription reads the whole archive.
+	ArchiveWindowMonths int
 }
 
 // DefaultPublication is what a new database starts with.
 func DefaultPublication() Publication {
 	return Publication{
-		Name:              "Masthead",
-		Tagline:           "A magazine published with Masthead",
-		Locale:            "en-US",
-		TimeZone:          "UTC",
-		PreviewParagraphs: 3,
+		Name:                "Masthead",
+		Tagline:             "A magazine published with Masthead",
+		Locale:              "en-US",
+		TimeZone:            "UTC",
+		PreviewParagraphs:   3,
+		IssueSchedule:       DefaultIssueSchedule(),
+		ArchiveWindowMonths: DefaultArchiveWindowMonths,
 	}
 }
 
@@ -66,7 +76,10 @@ func (p Publication) Validate() error {
 	if p.MeterArticles < 0 || p.MeterArticles > 100 {
 		return FieldError("meter_articles", "Free articles a month must be between 0 (meter off) and 100.")
 	}
-	return nil
+	if p.ArchiveWindowMonths < 0 || p.ArchiveWindowMonths > 600 {
+		return FieldError("archive_window_months", "The archive window is 0 (none) to 600 months.")
+	}
+	return p.IssueSchedule.OrDefault().Validate()
 }
 
 // Section is a department of the magazine: politics, finance, culture...
@@ -145,9 +158,12 @@ type Article struct {
 	PreviewHTML string
 	// Description is plain text for meta tags: the dek, or the start of
 	// the preview.
-	Description    string
-	WordCount      int
-	IssueID        int64 // 0 when the article belongs to no issue
+	Description string
+	WordCount   int
+	IssueID     int64 // 0 when the article belongs to no issue
+	// IssueDate is the cover date of the article's issue, zero outside
+	// an issue: the archive window counts from it.
+	IssueDate      time.Time
 	IssuePosition  int
 	SEOTitle       string
 	SEODescription string
@@ -332,6 +348,9 @@ type Issue struct {
 	Title     string
 	CoverURL  string
 	Published bool
+	// PublishAt is when a scheduled issue goes live with its drafts; zero
+	// when it is not scheduled.
+	PublishAt time.Time
 	// Articles is the table of contents, in order. Filled only where a
 	// page needs it.
 	Articles []Article

@@ -1,5 +1,7 @@
 package magazine
 
+import "time"
+
 // Entitlement is one thing a plan gives its subscribers.
 type Entitlement string
 
@@ -44,6 +46,10 @@ type Viewer struct {
 	// MeterOpened reports whether this article was already counted against
 	// the meter this month (opening it again costs nothing).
 	MeterOpened bool
+	// ArchiveFrom is the oldest date from which this viewer reads
+	// subscribers-only articles and editions without the archive
+	// entitlement (see ArchiveStart); zero means no limit.
+	ArchiveFrom time.Time
 }
 
 // Has reports whether the viewer holds entitlement e.
@@ -75,7 +81,10 @@ type Decision struct {
 // Decide is the paywall: the one place that says what a viewer may see of
 // an article. Every surface (pages, print view, feeds, API, search,
 // structured data) asks it and sends nothing past the preview unless it
-// says AccessFull. It is pure: no I/O, no clock.
+// says AccessFull. It is pure: no I/O, no clock (the viewer's ArchiveFrom
+// carries the date the caller's clock gave). A subscribers-only article
+// older than the archive window needs the archive entitlement: without it
+// the prompt is "archive".
 func Decide(v Viewer, a Article) Decision {
 	if v.Staff {
 		return Decision{Access: AccessFull}
@@ -93,6 +102,8 @@ func Decide(v Viewer, a Article) Decision {
 		return Decision{Access: AccessPreview, Prompt: "sign_in"}
 	case VisibilitySubscribers:
 		switch {
+		case v.inArchive(a.ArchiveDate()):
+			return Decision{Access: AccessPreview, Prompt: "archive"}
 		case v.Has(EntSubscriberContent):
 			return Decision{Access: AccessFull}
 		case v.Registered && v.MeterOpened:
@@ -104,4 +115,43 @@ func Decide(v Viewer, a Article) Decision {
 	}
 	// An unknown visibility is treated as the strictest.
 	return Decision{Access: AccessPreview, Prompt: "subscribe"}
+}
+
+// DefaultArchiveWindowMonths is how far back a subscription without the
+// archive entitlement reads, unless the settings say otherwise.
+const DefaultArchiveWindowMonths = 12
+
+// ArchiveStart is the first date inside an archive window of months
+// before now; zero when months is 0 (no window).
+func ArchiveStart(now time.Time, months int) time.Time {
+	if months <= 0 {
+		return time.Time{}
+	}
+	return dateOf(now).AddDate(0, -months, 0)
+}
+
+// ArchiveDate is the date the archive window counts from: the cover date
+// of the article's issue, else its publish date.
+func (a Article) ArchiveDate() time.Time {
+	if !a.IssueDate.IsZero() {
+		return a.IssueDate
+	}
+	return a.PublishedAt
+}
+
+// inArchive reports whether something dated d lies beyond this viewer's
+// archive window.
+func (v Viewer) inArchive(d time.Time) bool {
+	return !v.Staff && !v.Has(EntArchive) && !v.ArchiveFrom.IsZero() && d.Before(v.ArchiveFrom)
+}
+
+// CanReadEdition reports whether the viewer may have an issue's digital
+// edition (the web edition, the EPUB, the PDF and the replica): staff,
+// or a reader with the digital_edition entitlement, and for an issue
+// older than the archive window, the archive entitlement too.
+func CanReadEdition(v Viewer, i Issue) bool {
+	if v.Staff {
+		return true
+	}
+	return i.Published && v.Has(EntDigitalEdition) && !v.inArchive(i.CoverDate)
 }

@@ -18,6 +18,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -37,6 +38,9 @@ type SMTP struct {
 	TLS     string
 	From    string
 	Timeout time.Duration
+	// Files holds the stored files messages may attach (an issue's EPUB
+	// for a Kindle); nil refuses such messages.
+	Files media.Storage
 }
 
 // ParseSMTP reads an smtp://user:pass@host:port?tls=starttls URL.
@@ -94,6 +98,19 @@ func (s *SMTP) Send(ctx context.Context, m store.Mail) error {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if m.AttachmentKey != "" {
+		if s.Files == nil {
+			return permanent{fmt.Errorf("message %d has an attachment but the sender has no file storage", m.ID)}
+		}
+		f, err := s.Files.Open(ctx, m.AttachmentKey)
+		if err != nil {
+			return permanent{fmt.Errorf("attachment %s: %w", m.AttachmentKey, err)}
+		}
+		defer f.Close()
+		if err := msg.AttachReader(m.AttachmentName, f); err != nil {
+			return fmt.Errorf("attach %s: %w", m.AttachmentKey, err)
+		}
 	}
 	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(s.Timeout)}
 	switch s.TLS {

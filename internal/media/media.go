@@ -41,6 +41,9 @@ var Extensions = map[string]string{
 	"image/webp":      ".webp",
 	"application/pdf": ".pdf",
 	"audio/mpeg":      ".mp3",
+	// Issue editions: stored like any file, served only by the edition
+	// downloads (never by /media/).
+	"application/epub+zip": ".epub",
 }
 
 // Key returns the content-addressed key for data of the given type:

@@ -21,6 +21,7 @@ import (
 	"github.com/masthead-press/masthead/internal/api"
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
+	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
@@ -53,6 +54,10 @@ type Config struct {
 	// Schedule asks the job queue to publish at t (jobs.Queue.PublishAt);
 	// without it the periodic run publishes within its period.
 	Schedule func(ctx context.Context, t time.Time) error
+	// Editions builds issues' EPUB and PDF (the admin shows their state);
+	// BuildEditions asks the job queue for a build run now.
+	Editions      *edition.Builder
+	BuildEditions func(ctx context.Context)
 	// LogPolicy says which requests are logged at info (httpx.LogPolicy).
 	LogPolicy httpx.LogPolicy
 	// Metrics is where the HTTP layer's collectors are registered
@@ -123,7 +128,7 @@ func New(cfg Config) (http.Handler, error) {
 	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
 	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now,
-		Schedule: cfg.Schedule, PreviewPage: site.Preview, MailQueued: cfg.MailQueued})
+		Schedule: cfg.Schedule, PreviewPage: site.Preview, MailQueued: cfg.MailQueued, Editions: cfg.Editions, BuildEditions: cfg.BuildEditions})
 	if err != nil {
 		return nil, err
 	}

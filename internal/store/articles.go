@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/markdown"
@@ -22,7 +23,8 @@ const pageSeparator = "\n<!--masthead:page-->\n"
 const articleSummaryCols = `a.id, a.slug, a.headline, a.dek, a.status, a.visibility, a.published_at,
 	a.featured_url, a.featured_alt, a.description, a.word_count, a.page_count,
 	COALESCE(a.issue_id, 0), a.issue_position, a.seo_title, a.seo_description, a.created_at, a.updated_at,
-	s.id, s.slug, s.name, s.description, s.position`
+	s.id, s.slug, s.name, s.description, s.position,
+	COALESCE((SELECT i.cover_date FROM issues i WHERE i.id = a.issue_id), '')`
 
 const articleFullCols = articleSummaryCols + `, a.body_md, a.body_html, a.preview_html`
 
@@ -31,10 +33,11 @@ type scanner interface{ Scan(dest ...any) error }
 func scanArticle(row scanner, full bool) (magazine.Article, error) {
 	var a magazine.Article
 	var published, created, updated int64
+	var issueDate string
 	dest := []any{&a.ID, &a.Slug, &a.Headline, &a.Dek, &a.Status, &a.Visibility, &published,
 		&a.FeaturedURL, &a.FeaturedAlt, &a.Description, &a.WordCount, new(int),
 		&a.IssueID, &a.IssuePosition, &a.SEOTitle, &a.SEODescription, &created, &updated,
-		&a.Section.ID, &a.Section.Slug, &a.Section.Name, &a.Section.Description, &a.Section.Position}
+		&a.Section.ID, &a.Section.Slug, &a.Section.Name, &a.Section.Description, &a.Section.Position, &issueDate}
 	var body string
 	if full {
 		dest = append(dest, &a.BodyMarkdown, &body, &a.PreviewHTML)
@@ -43,6 +46,13 @@ func scanArticle(row scanner, full bool) (magazine.Article, error) {
 		return a, err
 	}
 	a.PublishedAt, a.CreatedAt, a.UpdatedAt = unixTime(published), unixTime(created), unixTime(updated)
+	if issueDate != "" {
+		d, err := time.Parse(dateLayout, issueDate)
+		if err != nil {
+			return a, fmt.Errorf("article %d issue date %q: %w", a.ID, issueDate, err)
+		}
+		a.IssueDate = d
+	}
 	if full {
 		a.Pages = strings.Split(body, pageSeparator)
 	}

@@ -11,15 +11,19 @@ import (
 	"github.com/masthead-press/masthead/internal/magazine"
 )
 
-const issueCols = "id, volume, number, cover_date, title, cover_url, published"
+const issueCols = "id, volume, number, cover_date, title, cover_url, published, publish_at"
 
 const dateLayout = "2006-01-02"
 
 func scanIssue(row scanner) (magazine.Issue, error) {
 	var i magazine.Issue
 	var date string
-	if err := row.Scan(&i.ID, &i.Volume, &i.Number, &date, &i.Title, &i.CoverURL, &i.Published); err != nil {
+	var publishAt int64
+	if err := row.Scan(&i.ID, &i.Volume, &i.Number, &date, &i.Title, &i.CoverURL, &i.Published, &publishAt); err != nil {
 		return i, err
+	}
+	if publishAt > 0 {
+		i.PublishAt = unixTime(publishAt)
 	}
 	d, err := time.Parse(dateLayout, date)
 	if err != nil {

@@ -250,38 +250,47 @@ func (s *Store) lockIssue(ctx context.Context, tx *sql.Tx, issueID int64) error 
 // many drafts it published. Publishing an issue that is already out
 // publishes the drafts added to it since.
 func (s *Store) PublishIssue(ctx context.Context, actor Actor, issueID int64) (int, error) {
-	var n int64
+	var n int
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := s.lockIssue(ctx, tx, issueID); err != nil {
-			return err
-		}
-		var count int
-		var label string
-		var vol, num int
-		if err := tx.QueryRowContext(ctx, s.d.q("SELECT volume, number FROM issues WHERE id = ?"), issueID).Scan(&vol, &num); err != nil {
-			return fmt.Errorf("read issue %d: %w", issueID, err)
-		}
-		label = magazine.Issue{Volume: vol, Number: num}.Label()
-		if err := tx.QueryRowContext(ctx, s.d.q("SELECT count(*) FROM articles WHERE issue_id = ?"), issueID).Scan(&count); err != nil {
-			return fmt.Errorf("count articles of issue %d: %w", issueID, err)
-		}
-		if count == 0 {
-			return magazine.Errorf(magazine.EINVALID, "%s has no articles yet. Add its articles, then publish it.", label)
-		}
-		now := s.Now().Unix()
-		res, err := s.exec(ctx, tx, "UPDATE articles SET status = 'published', published_at = ?, updated_at = ? WHERE issue_id = ? AND status = 'draft'",
-			now, now, issueID)
+		var err error
+		n, err = s.publishIssue(ctx, tx, actor, issueID)
 		if err != nil {
-			return fmt.Errorf("publish the drafts of issue %d: %w", issueID, err)
-		}
-		n, _ = res.RowsAffected()
-		if _, err := s.exec(ctx, tx, "UPDATE issues SET published = ?, updated_at = ? WHERE id = ?", true, now, issueID); err != nil {
-			return fmt.Errorf("publish issue %d: %w", issueID, err)
-		}
-		if err := s.audit(ctx, tx, actor, "issue.publish", label, fmt.Sprintf("%d drafts published with it", n)); err != nil {
 			return err
 		}
 		return s.touch(ctx, tx)
 	})
-	return int(n), err
+	return n, err
+}
+
+// publishIssue is PublishIssue inside tx, without the touch. It clears a
+// schedule: the issue is out.
+func (s *Store) publishIssue(ctx context.Context, tx *sql.Tx, actor Actor, issueID int64) (int, error) {
+	if err := s.lockIssue(ctx, tx, issueID); err != nil {
+		return 0, err
+	}
+	var count, vol, num int
+	if err := tx.QueryRowContext(ctx, s.d.q("SELECT volume, number FROM issues WHERE id = ?"), issueID).Scan(&vol, &num); err != nil {
+		return 0, fmt.Errorf("read issue %d: %w", issueID, err)
+	}
+	label := magazine.Issue{Volume: vol, Number: num}.Label()
+	if err := tx.QueryRowContext(ctx, s.d.q("SELECT count(*) FROM articles WHERE issue_id = ?"), issueID).Scan(&count); err != nil {
+		return 0, fmt.Errorf("count articles of issue %d: %w", issueID, err)
+	}
+	if count == 0 {
+		return 0, magazine.Errorf(magazine.EINVALID, "%s has no articles yet. Add its articles, then publish it.", label)
+	}
+	now := s.Now().Unix()
+	res, err := s.exec(ctx, tx, "UPDATE articles SET status = 'published', published_at = ?, updated_at = ? WHERE issue_id = ? AND status = 'draft'",
+		now, now, issueID)
+	if err != nil {
+		return 0, fmt.Errorf("publish the drafts of issue %d: %w", issueID, err)
+	}
+	n, _ := res.RowsAffected()
+	if _, err := s.exec(ctx, tx, "UPDATE issues SET published = ?, publish_at = 0, updated_at = ? WHERE id = ?", true, now, issueID); err != nil {
+		return 0, fmt.Errorf("publish issue %d: %w", issueID, err)
+	}
+	if err := s.audit(ctx, tx, actor, "issue.publish", label, fmt.Sprintf("%d drafts published with it", n)); err != nil {
+		return 0, err
+	}
+	return int(n), nil
 }

@@ -23,14 +23,21 @@ type Mail struct {
 	LastError string
 	CreatedAt time.Time
 	SentAt    time.Time
+	// AttachmentKey names a stored file sent with the message (an
+	// issue's EPUB for a Kindle), under AttachmentName.
+	AttachmentKey  string
+	AttachmentName string
 }
 
-const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at"
+const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, COALESCE(x.media_key, ''), COALESCE(x.file_name, '')"
+
+// mailFrom is the outbox with each message's attachment, if any.
+const mailFrom = "mail_outbox LEFT JOIN mail_attachments x ON x.mail_id = mail_outbox.id"
 
 func scanMail(row scanner) (Mail, error) {
 	var m Mail
 	var created, sent int64
-	err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &created, &sent)
+	err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &created, &sent, &m.AttachmentKey, &m.AttachmentName)
 	m.CreatedAt, m.SentAt = unixTime(created), unixTime(sent)
 	return m, err
 }
@@ -76,6 +83,11 @@ func (s *Store) EnqueueMailTx(ctx context.Context, tx *sql.Tx, m Mail) (int64, e
 	if err != nil {
 		return 0, fmt.Errorf("enqueue mail to %s: %w", m.To, err)
 	}
+	if m.AttachmentKey != "" {
+		if _, err := s.exec(ctx, tx, "INSERT INTO mail_attachments (mail_id, media_key, file_name) VALUES (?, ?, ?)", id, m.AttachmentKey, m.AttachmentName); err != nil {
+			return 0, fmt.Errorf("attach %s to mail %d: %w", m.AttachmentKey, id, err)
+		}
+	}
 	return id, nil
 }
 
@@ -119,7 +131,7 @@ func (s *Store) Mailbox(ctx context.Context, to string, limit int) ([]Mail, erro
 }
 
 func (s *Store) mailList(ctx context.Context, where string, args ...any) ([]Mail, error) {
-	rows, err := s.query(ctx, "SELECT "+mailCols+" FROM mail_outbox WHERE "+where, args...)
+	rows, err := s.query(ctx, "SELECT "+mailCols+" FROM "+mailFrom+" WHERE "+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}

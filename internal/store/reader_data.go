@@ -227,6 +227,8 @@ func (s *Store) DeleteReader(ctx context.Context, readerID int64) error {
 			"DELETE FROM reader_sessions WHERE reader_id = ?",
 			"DELETE FROM reader_tokens WHERE reader_id = ?",
 			"DELETE FROM meter_opens WHERE reader_id = ?",
+			"DELETE FROM edition_positions WHERE reader_id = ?",
+			"DELETE FROM reader_ereaders WHERE reader_id = ?",
 			`UPDATE subscriptions SET ship_name = '', ship_line1 = '', ship_line2 = '', ship_city = '', ship_region = '',
 				ship_postal_code = '', ship_country = '' WHERE reader_id = ?`,
 		} {

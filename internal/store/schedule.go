@@ -59,16 +59,23 @@ func (s *Store) PublishDue(ctx context.Context, now time.Time) ([]int64, error) 
 	return ids, nil
 }
 
-// NextScheduled returns the publish time of the next scheduled article, or
-// an ENOTFOUND error when none is scheduled.
+// NextScheduled returns the publish time of the next scheduled article or
+// issue, or an ENOTFOUND error when none is scheduled.
 func (s *Store) NextScheduled(ctx context.Context) (time.Time, error) {
 	var at sql.NullInt64
 	err := s.queryRow(ctx, "SELECT min(published_at) FROM articles WHERE status = 'scheduled'").Scan(&at)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read the next scheduled time: %w", err)
 	}
-	if !at.Valid {
+	issueAt, err := s.nextScheduledIssue(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	switch {
+	case !at.Valid && issueAt.IsZero():
 		return time.Time{}, notFound("Scheduled article")
+	case !at.Valid || (!issueAt.IsZero() && issueAt.Before(unixTime(at.Int64))):
+		return issueAt, nil
 	}
 	return unixTime(at.Int64), nil
 }

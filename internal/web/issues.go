@@ -18,21 +18,28 @@ type issuePage struct {
 	Page   Page
 	Issue  magazine.Issue
 	Groups []tocGroup
+	// Offer is what the viewer may have of the digital edition.
+	Offer      editionOffer
+	Prev, Next *magazine.Issue
 }
 
 // issue shows an issue's cover and its table of contents, grouped by
-// section in the order the sections first appear in it.
+// section in the order the sections first appear in it, and the edition
+// formats the viewer may have (or a prompt to subscribe).
 func (s *Site) issue(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	volume, err1 := strconv.Atoi(r.PathValue("volume"))
-	number, err2 := strconv.Atoi(r.PathValue("number"))
-	if err1 != nil || err2 != nil || volume < 1 || number < 1 {
-		return httpx.NotFound
-	}
-	issue, err := s.store.IssueByNumber(ctx, volume, number)
+	issue, err := s.issueFromPath(r)
 	if err != nil {
 		return err
 	}
+	v, _, err := s.viewer(r, 0)
+	if err != nil {
+		return err
+	}
+	return s.renderIssue(w, r, http.StatusOK, issue, v)
+}
+
+func (s *Site) renderIssue(w http.ResponseWriter, r *http.Request, status int, issue magazine.Issue, v magazine.Viewer) error {
+	ctx := r.Context()
 	articles, err := s.store.IssueArticles(ctx, issue.ID)
 	if err != nil {
 		return err
@@ -57,7 +64,15 @@ func (s *Site) issue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page.Image = s.abs(issue.CoverURL)
-	return s.render(w, "issue", http.StatusOK, page.Pub, issuePage{Page: page, Issue: issue, Groups: groups})
+	page.Canonical = s.abs(IssueURL(issue))
+	data := issuePage{Page: page, Issue: issue, Groups: groups}
+	if data.Offer, err = s.offerFor(r, v, issue); err != nil {
+		return err
+	}
+	if data.Prev, data.Next, err = s.store.NeighbourIssues(ctx, issue); err != nil {
+		return err
+	}
+	return s.render(w, "issue", status, page.Pub, data)
 }
 
 type issuesPage struct {

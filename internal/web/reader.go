@@ -88,7 +88,7 @@ func (s *Site) audience(r *http.Request) (string, bool) {
 		return "", false
 	}
 	if a.Entitlements[magazine.EntSubscriberContent] {
-		return "subscriber", true
+		return subscriberAudience(a.Entitlements), true
 	}
 	return "", false
 }
@@ -106,12 +106,13 @@ func (s *Site) viewer(r *http.Request, articleID int64) (magazine.Viewer, *store
 	ctx := r.Context()
 	rs := &a.Session
 	v := magazine.Viewer{Registered: true, Entitlements: a.Entitlements}
-	if articleID == 0 || v.Has(magazine.EntSubscriberContent) {
-		return v, rs, nil
-	}
 	pub, err := s.store.Publication(ctx)
 	if err != nil {
 		return v, rs, err
+	}
+	v.ArchiveFrom = magazine.ArchiveStart(s.now().In(pub.Location()), pub.ArchiveWindowMonths)
+	if articleID == 0 || v.Has(magazine.EntSubscriberContent) {
+		return v, rs, nil
 	}
 	if pub.MeterArticles > 0 {
 		opened, this, err := s.store.Meter(ctx, rs.Reader.ID, articleID, s.now())
@@ -121,6 +122,20 @@ func (s *Site) viewer(r *http.Request, articleID int64) (magazine.Viewer, *store
 		v.MeterOpened, v.MeterLeft = this, max(0, pub.MeterArticles-opened)
 	}
 	return v, rs, nil
+}
+
+// subscriberAudience names the shared page of subscribers who hold the
+// same entitlements that change a page: the archive (articles beyond the
+// window) and the digital edition (the issue page's formats).
+func subscriberAudience(ents map[magazine.Entitlement]bool) string {
+	name := "subscriber"
+	if !ents[magazine.EntArchive] {
+		name += "-window"
+	}
+	if ents[magazine.EntDigitalEdition] {
+		name += "-edition"
+	}
+	return name
 }
 
 // signIn gives the browser a new reader session, replacing the one it had.

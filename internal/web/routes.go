@@ -19,6 +19,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /issues", page(s.issues))
 	mux.Handle("GET /issues/{volume}/{number}", page(s.issue))
 	mux.Handle("GET /subscribe", page(s.subscribe))
+	mux.Handle("GET /archive", page(s.archive))
 
 	// Readers' own pages: never cached, every change a POST behind the
 	// cross-origin check.
@@ -46,6 +47,14 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /account/data.json", dynamic(s.exportData))
 	mux.Handle("POST /account/delete", post(s.deleteAccount))
 	mux.Handle("GET /account/receipts/{id}", dynamic(s.receipt))
+	// The digital edition: never cached, every answer for its reader only.
+	mux.Handle("GET /issues/{volume}/{number}/read", dynamic(s.webEdition))
+	mux.Handle("GET /issues/{volume}/{number}/download/{format}", dynamic(s.download))
+	mux.Handle("GET /opds/{token}", dynamic(s.opds))
+	mux.Handle("GET /account/e-readers", dynamic(s.ereaders))
+	mux.Handle("POST /account/e-readers/catalogue", post(s.resetCatalogue))
+	mux.Handle("POST /account/e-readers/kindle", post(s.saveKindle))
+	mux.Handle("POST /account/e-readers/kindle/send", post(s.sendToKindle))
 
 	mux.Handle("GET /robots.txt", page(s.robots))
 	mux.Handle("GET /sitemap.xml", page(s.sitemapIndex))

@@ -139,7 +139,7 @@ func New(cfg Config) (*Site, error) {
 }
 
 var pageTemplates = []string{"home", "article", "list", "authors", "issue", "issues", "subscribe", "error",
-	"signin", "checkout", "account", "receipt"}
+	"signin", "checkout", "account", "receipt", "edition", "archive", "ereaders"}
 
 func (s *Site) templates(loc *time.Location) (map[string]*template.Template, error) {
 	if set, ok := s.pages.Load(loc.String()); ok {

@@ -44,6 +44,8 @@ type subscribePage struct {
 	Address  magazine.Address
 	Field    string
 	Error    string
+	// Archive says which plans open the whole archive (archiveNote).
+	Archive string
 }
 
 func (s *Site) offers(r *http.Request) ([]offer, error) {
@@ -107,6 +109,7 @@ func (s *Site) renderSubscribe(w http.ResponseWriter, r *http.Request, status in
 	if data.Offers, err = s.offers(r); err != nil {
 		return err
 	}
+	data.Archive = archiveNote(page.Pub, data.Offers)
 	data.Page = page
 	return s.render(w, "subscribe", status, page.Pub, data)
 }

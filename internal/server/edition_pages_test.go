@@ -1,0 +1,107 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+// TestEditionPages: /archive, the issue page's neighbours and formats,
+// and a reader's E-readers page (catalogue reset, Kindle address rules).
+func TestEditionPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEditionEnv(t, demo.Options{Seed: 9, Issues: 3, PerIssue: 2, WebOnly: 6, Authors: 3, Now: time.Now()}, "https://mag.example", nil)
+	st, h, svc, tm := e.st, e.h, e.svc, e.tm
+	plan, _ := st.PlanBySlug(ctx, "digital")
+	sid, _ := paidReader(t, st, svc, tm, "reader@example.com", plan.ID)
+	cookie := auth.SecureReaderCookieName + "=" + sid
+	do := func(method, path, cookie string, form url.Values) *httptest.ResponseRecorder {
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req := httptest.NewRequest(method, "https://mag.example"+path, body)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+
+	issues, _, _ := st.Issues(ctx, store.IssueFilter{})
+	archive := do("GET", "/archive", "", nil).Body.String()
+	for _, is := range issues {
+		if is.CoverDate.Year() == issues[0].CoverDate.Year() && !strings.Contains(archive, fmt.Sprintf(`href="/issues/%d/%d"`, is.Volume, is.Number)) {
+			t.Errorf("/archive lacks %s", is.Label())
+		}
+	}
+	if !strings.Contains(archive, "On the web only") {
+		t.Error("/archive does not list the web-only articles")
+	}
+	middle := do("GET", fmt.Sprintf("/issues/%d/%d", issues[1].Volume, issues[1].Number), cookie, nil).Body.String()
+	for _, want := range []string{fmt.Sprintf(`rel="prev" href="/issues/%d/%d"`, issues[2].Volume, issues[2].Number),
+		fmt.Sprintf(`rel="next" href="/issues/%d/%d"`, issues[0].Volume, issues[0].Number), "Read this issue", "Read online"} {
+		if !strings.Contains(middle, want) {
+			t.Errorf("the middle issue's page lacks %s", want)
+		}
+	}
+
+	for _, bad := range []string{"me@gmail.com", "me@kindle.com.example.org", "not an address"} {
+		rec := do("POST", "/account/e-readers/kindle", cookie, url.Values{"kindle_email": {bad}})
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Only Amazon Kindle addresses") && !strings.Contains(rec.Body.String(), "Enter your Kindle") {
+			t.Errorf("Kindle address %q: %d", bad, rec.Code)
+		}
+	}
+	if rec := do("POST", "/account/e-readers/kindle", cookie, url.Values{"kindle_email": {"me@kindle.com"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a Kindle address: %d", rec.Code)
+	}
+	page := do("POST", "/account/e-readers/catalogue", cookie, url.Values{}).Body.String()
+	m := regexp.MustCompile(`https://mag\.example(/opds/[A-Za-z0-9_-]+)`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the new catalogue address is not shown:\n%s", page)
+	}
+	if rec := do("GET", m[1], "", nil); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "<feed") {
+		t.Errorf("the catalogue: %d", rec.Code)
+	}
+	if page := do("GET", "/account/e-readers", cookie, nil).Body.String(); strings.Contains(page, m[1]) || !strings.Contains(page, "me@kindle.com") {
+		t.Error("the E-readers page shows the secret again, or not the Kindle address")
+	}
+	// One issue on demand: its EPUB goes through the outbox.
+	send := url.Values{"issue": {fmt.Sprint(issues[1].ID)}}
+	if rec := do("POST", "/account/e-readers/kindle/send", cookie, send); rec.Code != http.StatusConflict {
+		t.Errorf("sending an issue whose EPUB is not built yet: %d, want 409", rec.Code)
+	}
+	e.build(t, "https://mag.example", nil)
+	if rec := do("POST", "/account/e-readers/kindle/send", cookie, send); rec.Code != http.StatusSeeOther {
+		t.Fatalf("send to Kindle: %d", rec.Code)
+	}
+	// The newest issue went by itself when its EPUB was built; the one
+	// asked for, on demand.
+	box, err := st.Mailbox(ctx, "me@kindle.com", 10)
+	if err != nil || len(box) != 2 {
+		t.Fatalf("the Kindle's outbox: %+v, %v; want the newest issue and the one asked for", box, err)
+	}
+	for i, is := range []magazine.Issue{issues[1], issues[0]} { // newest message first
+		if !strings.Contains(box[i].Subject, is.Label()) || !strings.HasSuffix(box[i].AttachmentName, ".epub") || box[i].AttachmentKey == "" {
+			t.Errorf("message %d to the Kindle: %q with %q, want %s with its EPUB", i, box[i].Subject, box[i].AttachmentName, is.Label())
+		}
+	}
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/masthead-press/masthead/internal/edition"
+	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+// editionOffer is what the issue page offers a viewer of the issue's
+// digital edition: the formats they may have, or nothing and a prompt.
+type editionOffer struct {
+	CanRead bool
+	ReadURL string
+	EPUB    string // download URLs; "" when the file is not built
+	PDF     string
+	Replica bool // the PDF is the printer's replica
+}
+
+// issueFromPath reads the published issue named by {volume}/{number}.
+func (s *Site) issueFromPath(r *http.Request) (magazine.Issue, error) {
+	volume, err1 := strconv.Atoi(r.PathValue("volume"))
+	number, err2 := strconv.Atoi(r.PathValue("number"))
+	if err1 != nil || err2 != nil || volume < 1 || number < 1 {
+		return magazine.Issue{}, httpx.NotFound
+	}
+	return s.store.IssueByNumber(r.Context(), volume, number)
+}
+
+// offerFor says which edition formats v may have of issue.
+func (s *Site) offerFor(r *http.Request, v magazine.Viewer, issue magazine.Issue) (editionOffer, error) {
+	o := editionOffer{CanRead: magazine.CanReadEdition(v, issue), ReadURL: IssueURL(issue) + "/read"}
+	if !o.CanRead {
+		return o, nil
+	}
+	eds, err := s.store.Editions(r.Context(), issue.ID)
+	if err != nil {
+		return o, err
+	}
+	if eds[store.FormatEPUB].Ready() {
+		o.EPUB = downloadURL(issue, store.FormatEPUB)
+	}
+	if eds[store.FormatReplica].Ready() || eds[store.FormatPDF].Ready() {
+		o.PDF, o.Replica = downloadURL(issue, store.FormatPDF), eds[store.FormatReplica].Ready()
+	}
+	return o, nil
+}
+
+func downloadURL(i magazine.Issue, format string) string {
+	return IssueURL(i) + "/download/" + format
+}
+
+type editionArticle struct {
+	magazine.Article
+	Anchor  string
+	URL     string // this article's place in the edition
+	Body    template.HTML
+	Current bool
+	Prev    *editionArticle
+	Next    *editionArticle
+}
+
+type editionPage struct {
+	Page     Page
+	Issue    magazine.Issue
+	Offer    editionOffer
+	Articles []*editionArticle
+	Resume   *editionArticle // where the reader left off, when not given
+	Current  *editionArticle
+}
+
+// webEdition is the whole issue as one reflowable page for readers with
+// the digital edition: cover, contents, then every article in issue
+// order, each with links to the previous and next (the ← and → keys
+// follow them). ?at=SLUG marks the article being read and, for a
+// signed-in reader, remembers it. Anyone else gets the issue's cover and
+// contents and a prompt, with 403.
+func (s *Site) webEdition(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	issue, err := s.issueFromPath(r)
+	if err != nil {
+		return err
+	}
+	v, rs, err := s.viewer(r, 0)
+	if err != nil {
+		return err
+	}
+	private(w)
+	if !magazine.CanReadEdition(v, issue) {
+		return s.renderIssue(w, r, http.StatusForbidden, issue, v)
+	}
+	list, err := s.store.EditionArticles(ctx, issue.ID)
+	if err != nil {
+		return err
+	}
+	base := IssueURL(issue) + "/read"
+	d := editionPage{Issue: issue}
+	for _, a := range list {
+		d.Articles = append(d.Articles, &editionArticle{Article: a, Anchor: "a-" + a.Slug, URL: base + "?at=" + a.Slug + "#a-" + a.Slug,
+			Body: template.HTML(strings.Join(a.Pages, "\n"))})
+	}
+	at := r.URL.Query().Get("at")
+	for i, ea := range d.Articles {
+		if i > 0 {
+			ea.Prev = d.Articles[i-1]
+		}
+		if i+1 < len(d.Articles) {
+			ea.Next = d.Articles[i+1]
+		}
+		if at != "" && ea.Slug == at {
+			ea.Current, d.Current = true, ea
+		}
+	}
+	if rs != nil {
+		if d.Current != nil {
+			if err := s.store.SetEditionPosition(ctx, rs.Reader.ID, issue.ID, d.Current.ID); err != nil {
+				return err
+			}
+		} else if at == "" {
+			pos, err := s.store.EditionPosition(ctx, rs.Reader.ID, issue.ID)
+			if err != nil {
+				return err
+			}
+			for _, ea := range d.Articles {
+				if ea.ID == pos {
+					d.Resume = ea
+				}
+			}
+		}
+	}
+	if d.Offer, err = s.offerFor(r, v, issue); err != nil {
+		return err
+	}
+	page, err := s.readerPage(ctx, r, issue.Label()+": the digital edition", rs)
+	if err != nil {
+		return err
+	}
+	page.Canonical = s.abs(base)
+	d.Page = page
+	return s.render(w, "edition", http.StatusOK, page.Pub, d)
+}
+
+// download serves an issue's EPUB or PDF (the replica when one was
+// uploaded) to a reader entitled to it: by their session, or by a
+// short-lived signed link (OPDS apps have no session). Anyone else gets
+// 403 and none of the file. Range requests and ETags work.
+func (s *Site) download(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	format := r.PathValue("format")
+	if format != store.FormatEPUB && format != store.FormatPDF {
+		return httpx.NotFound
+	}
+	issue, err := s.issueFromPath(r)
+	if err != nil {
+		return err
+	}
+	private(w)
+	var v magazine.Viewer
+	if r.URL.Query().Has("sig") {
+		readerID, ok := s.checkSigned(r, issue, format)
+		if !ok {
+			return s.forbidden(w, r, "This download link is not valid or has expired. Open the catalogue again for a fresh one.")
+		}
+		if v, err = s.readerViewer(r, readerID); err != nil {
+			return err
+		}
+	} else if v, _, err = s.viewer(r, 0); err != nil {
+		return err
+	}
+	if !magazine.CanReadEdition(v, issue) {
+		return s.forbidden(w, r, "The digital edition of this issue comes with a subscription that includes it.")
+	}
+	eds, err := s.store.Editions(ctx, issue.ID)
+	if err != nil {
+		return err
+	}
+	e := eds[format]
+	ct := edition.ContentTypeEPUB
+	if format == store.FormatPDF {
+		ct = edition.ContentTypePDF
+		if eds[store.FormatReplica].Ready() {
+			e = eds[store.FormatReplica]
+		}
+	}
+	if !e.Ready() {
+		return httpx.NotFound
+	}
+	f, err := s.files.Open(ctx, e.Key)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	pub, err := s.store.Publication(ctx)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", ct)
+	h.Set("Content-Disposition", `attachment; filename="`+edition.FileName(magazine.Slugify(pub.Name), issue, format)+`"`)
+	// The key is the file's hash: a strong validator.
+	name := path.Base(e.Key)
+	h.Set("ETag", `"`+strings.TrimSuffix(name, path.Ext(name))+`"`)
+	http.ServeContent(w, r, "", e.BuiltAt, f)
+	return nil
+}
+
+// forbidden answers 403 with a plain message and none of the content.
+func (s *Site) forbidden(w http.ResponseWriter, r *http.Request, msg string) error {
+	s.renderError(w, r, http.StatusForbidden, msg)
+	return nil
+}
+
+// readerViewer is the paywall's view of a reader known by id (from a
+// signed link), with the entitlements their subscriptions give now.
+func (s *Site) readerViewer(r *http.Request, readerID int64) (magazine.Viewer, error) {
+	ctx := r.Context()
+	ents, err := s.store.ReaderEntitlements(ctx, readerID, s.now())
+	if err != nil {
+		return magazine.Viewer{}, err
+	}
+	pub, err := s.store.Publication(ctx)
+	if err != nil {
+		return magazine.Viewer{}, err
+	}
+	return magazine.Viewer{Registered: true, Entitlements: ents,
+		ArchiveFrom: magazine.ArchiveStart(s.now().In(pub.Location()), pub.ArchiveWindowMonths)}, nil
+}

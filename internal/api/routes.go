@@ -11,5 +11,6 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/issues/{id}", page(a.getIssue))
 	mux.Handle("GET /api/v1/sections", page(a.listSections))
 	mux.Handle("GET /api/v1/authors", page(a.listAuthors))
+	mux.Handle("GET /api/v1/search", page(a.search))
 	mux.Handle("/api/", page(a.notFound))
 }

@@ -105,5 +105,5 @@ func (s *Store) importBatch(ctx context.Context, tx *sql.Tx, rs []rendered, tags
 	for i, r := range rs {
 		docs[i] = searchDoc{id: ids[r.in.Slug], preview: r.res.PreviewText}
 	}
-	return s.indexArticles(ctx, tx, docs)
+	return s.indexArticles(ctx, tx, docs, true)
 }

@@ -50,17 +50,24 @@ func searchText(s string) string {
 
 // indexArticles (re)writes the search documents of the articles in tx,
 // from what the articles, authors and tags tables hold now and the
-// previews given: a few statements for any number of articles.
-func (s *Store) indexArticles(ctx context.Context, tx *sql.Tx, docs []searchDoc) error {
+// previews given: a few statements for any number of articles. fresh
+// says the articles are new, with no documents to replace.
+func (s *Store) indexArticles(ctx context.Context, tx *sql.Tx, docs []searchDoc, fresh bool) error {
 	for chunk := range slices.Chunk(docs, importRows) {
 		ids := make([]any, len(chunk))
 		for i, d := range chunk {
 			ids[i] = d.id
 		}
 		marks := placeholders(len(chunk))
-		doc := s.d.searchDoc()
-		if _, err := s.exec(ctx, tx, "DELETE FROM search_docs WHERE "+doc+" / 2 IN ("+marks+")", ids...); err != nil {
-			return fmt.Errorf("clear search documents: %w", err)
+		if !fresh {
+			// By document number: an expression of it would scan the index.
+			nums := make([]any, 0, 2*len(chunk))
+			for _, d := range chunk {
+				nums = append(nums, 2*d.id, 2*d.id+1)
+			}
+			if _, err := s.exec(ctx, tx, "DELETE FROM search_docs WHERE "+s.d.searchDoc()+" IN ("+placeholders(len(nums))+")", nums...); err != nil {
+				return fmt.Errorf("clear search documents: %w", err)
+			}
 		}
 		byline := "COALESCE((SELECT " + s.d.joinWords("u.name") + ` FROM article_authors x JOIN authors u ON u.id = x.author_id
 			WHERE x.article_id = a.id), '') || ' ' || COALESCE((SELECT ` + s.d.joinWords("t.name") + ` FROM article_tags x
@@ -133,7 +140,7 @@ func (s *Store) ReindexSearch(ctx context.Context, progress func(done, total int
 		for i, r := range rs {
 			docs[i] = searchDoc{id: ids[i], preview: r.res.PreviewText}
 		}
-		if err := s.withTx(ctx, func(tx *sql.Tx) error { return s.indexArticles(ctx, tx, docs) }); err != nil {
+		if err := s.withTx(ctx, func(tx *sql.Tx) error { return s.indexArticles(ctx, tx, docs, false) }); err != nil {
 			return err
 		}
 		after, done = ids[len(ids)-1], done+len(ids)

@@ -82,4 +82,3 @@ func Request(r *http.Request, st *store.Store, v magazine.Viewer, perPage int) (
 	f.Page, err = httpx.PageParam(r)
 	return f, err
 }
-

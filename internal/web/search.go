@@ -3,10 +3,10 @@ package web
 import (
 	"encoding/xml"
 	"io"
-	"strings"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"

@@ -199,3 +199,25 @@ func TestSearchImportAndReindex(t *testing.T) {
 		check("after a reindex")
 	})
 }
+
+// The newsroom's list finds articles, drafts included, by the words of
+// their text as well as by their headline.
+func TestNewsroomSearchesText(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		searchFixture(t, s)
+		for query, want := range map[string][]string{
+			"zephyr notes": {"unfinished-zephyr"}, // a draft, by its body
+			"zanzibarite":  {"inside-the-treasury"},
+			"Long Night":   {"the-long-night-of-the-election"},
+			"50% off":      {},
+		} {
+			list, _, err := s.NewsroomArticles(context.Background(), store.NewsroomFilter{Query: query})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := diff(want, slugs(list)); d != "" {
+				t.Errorf("newsroom search %q:%s", query, d)
+			}
+		}
+	})
+}

@@ -69,9 +69,7 @@ func (s *Store) indexArticles(ctx context.Context, tx *sql.Tx, docs []searchDoc,
 				return fmt.Errorf("clear search documents: %w", err)
 			}
 		}
-		byline := "COALESCE((SELECT " + s.d.joinWords("u.name") + ` FROM article_authors x JOIN authors u ON u.id = x.author_id
-			WHERE x.article_id = a.id), '') || ' ' || COALESCE((SELECT ` + s.d.joinWords("t.name") + ` FROM article_tags x
-			JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id), '')`
+		byline := s.bylineOf("a.id")
 		// The whole text comes from the articles table, the previews
 		// from the caller. A public article has no public part: every
 		// viewer may read it whole (magazine.ScopeOf), so it would never
@@ -92,6 +90,28 @@ func (s *Store) indexArticles(ctx context.Context, tx *sql.Tx, docs []searchDoc,
 			" FROM v JOIN articles a ON a.id = v.id WHERE a.visibility <> 'public'", args...); err != nil {
 			return fmt.Errorf("index previews: %w", err)
 		}
+	}
+	return nil
+}
+
+// bylineOf is the expression of the byline document text of the article
+// whose id is the expression id: its authors' and tags' names.
+func (s *Store) bylineOf(id string) string {
+	return "COALESCE((SELECT " + s.d.joinWords("u.name") + ` FROM article_authors x JOIN authors u ON u.id = x.author_id
+		WHERE x.article_id = ` + id + `), '') || ' ' || COALESCE((SELECT ` + s.d.joinWords("t.name") + ` FROM article_tags x
+		JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ` + id + `), '')`
+}
+
+// refreshBylines rewrites the byline of the documents of the articles
+// that articles (a query of article ids with one parameter) selects, after
+// an author or a tag is renamed.
+func (s *Store) refreshBylines(ctx context.Context, tx *sql.Tx, articles string, arg any) error {
+	doc := s.d.searchDoc()
+	// By document number: an expression of it would scan the index.
+	_, err := s.exec(ctx, tx, "UPDATE search_docs SET byline = "+s.bylineOf(doc+" / 2")+" WHERE "+doc+
+		" IN (SELECT article_id * 2 FROM ("+articles+") AS t UNION ALL SELECT article_id * 2 + 1 FROM ("+articles+") AS u)", arg, arg)
+	if err != nil {
+		return fmt.Errorf("refresh bylines: %w", err)
 	}
 	return nil
 }

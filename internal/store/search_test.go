@@ -221,3 +221,33 @@ func TestNewsroomSearchesText(t *testing.T) {
 		}
 	})
 }
+
+// Renaming a writer or a tag renames them in the index too.
+func TestSearchFollowsRenames(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f, _ := searchFixture(t, s)
+		cy := f.cy
+		cy.Name = "Cyrille Vantongeren"
+		if _, err := s.UpdateAuthor(ctx, cy.ID, cy); err != nil {
+			t.Fatal(err)
+		}
+		tags, err := s.TagsWithCounts(ctx)
+		if err != nil || len(tags) == 0 {
+			t.Fatalf("tags: %v", err)
+		}
+		if _, err := s.RenameTag(ctx, store.Actor{}, tags[0].ID, "Exchequer Matters"); err != nil {
+			t.Fatal(err)
+		}
+		for query, want := range map[string]int{"vantongeren": 1, "ortega": 0, "exchequer": 1, "fiscal": 0} {
+			q, _ := magazine.ParseSearch(query)
+			res, err := s.Search(ctx, store.SearchFilter{Query: q, Scope: magazine.ScopeOf(magazine.Viewer{})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != want {
+				t.Errorf("after the renames, %q finds %d articles, want %d", query, res.Total, want)
+			}
+		}
+	})
+}

@@ -16,9 +16,11 @@ search_queries() {
 	: >"$tmp/text"
 	# The full text of public articles, through the API, a paragraph a line.
 	local slugs
-	slugs=$(curl -sf "$MH_URL/api/v1/articles?visibility=public&limit=100" | grep -o '"slug":"[^"]*"' | cut -d'"' -f4 | sort -u | head -120)
+	slugs=$(curl -sf "$MH_URL/api/v1/articles?visibility=public&limit=100" | grep -o '"url":"[^"]*/articles/[^"]*"' |
+		sed 's/.*\/articles\/\([^"]*\)"/\1/' | sort -u || true)
 	for s in $slugs; do
-		curl -sf "$MH_URL/api/v1/articles/$s" | grep -o '"pages":\[.*\]' | sed 's/<[^>]*>/ /g; s/\\u003c[^\\]*\\u003e/ /g; s/\\n/ /g' >>"$tmp/text"
+		{ curl -sf "$MH_URL/api/v1/articles/$s" || true; } | { grep -o '"pages":\[.*\]' || true; } |
+			sed 's/<[^>]*>/ /g; s/\\n/ /g' >>"$tmp/text"
 		echo >>"$tmp/text"
 	done
 	# Document frequency of each word in the sample.
@@ -28,15 +30,15 @@ search_queries() {
 	n=$(wc -l <"$tmp/text")
 	{
 		# Rare: capitalized words (names, places) in one sampled article.
-		awk '$1 == 1 && $2 ~ /^[A-Z]/ { print $2 }' "$tmp/df" | head -150
+		awk '$1 == 1 && $2 ~ /^[A-Z]/ { print $2 }' "$tmp/df" | awk 'NR <= 150'
 		# Mid: in a tenth to a third of the sample.
-		awk -v n="$n" '$1 >= n / 10 && $1 <= n / 3 { print tolower($2) }' "$tmp/df" | head -150
+		awk -v n="$n" '$1 >= n / 10 && $1 <= n / 3 { print tolower($2) }' "$tmp/df" | awk 'NR <= 150'
 		# Common: in more than half.
-		awk -v n="$n" '$1 > n / 2 { print tolower($2) }' "$tmp/df" | head -60
+		awk -v n="$n" '$1 > n / 2 { print tolower($2) }' "$tmp/df" | awk 'NR <= 60'
 		# Two words, and exact phrases, from the text.
 		tr -s ' ' '\n' <"$tmp/text" | tr -cd 'A-Za-z\n' | awk 'length($0) > 3' >"$tmp/seq"
-		awk 'NR % 37 == 0 && prev != "" { print tolower(prev) " " tolower($0) } { prev = $0 }' "$tmp/seq" | head -120
-		awk 'NR % 53 == 0 && p2 != "" { printf "\"%s %s %s\"\n", tolower(p2), tolower(p1), tolower($0) } { p2 = p1; p1 = $0 }' "$tmp/seq" | head -120
+		awk 'NR % 37 == 0 && prev != "" { print tolower(prev) " " tolower($0) } { prev = $0 }' "$tmp/seq" | awk 'NR <= 120'
+		awk 'NR % 53 == 0 && p2 != "" { printf "\"%s %s %s\"\n", tolower(p2), tolower(p1), tolower($0) } { p2 = p1; p1 = $0 }' "$tmp/seq" | awk 'NR <= 120'
 	} | awk 'NF && !seen[$0]++' | sed 's/%/%25/g; s/ /%20/g; s/"/%22/g; s/^/\/search?q=/' >"$out"
 }
 

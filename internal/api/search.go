@@ -33,7 +33,7 @@ type searchHit struct {
 // articles are matched and quoted by their public part only.
 func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	f, err := search.Request(r, a.store, viewer(r), 20)
+	f, err := search.Request(r, a.store, viewer(r), 10)
 	if err != nil {
 		return err
 	}

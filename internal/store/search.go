@@ -221,10 +221,11 @@ type SearchResults struct {
 // SearchCap bounds the matches a search ranks. Ranking scores every match,
 // so a word found in most of 150,000 articles would cost a second; past
 // the cap the most recent matches are ranked instead, which costs what a
-// search matching SearchCap articles costs (measured in search_test.go's
-// benchmark). Nobody reads past the thousandth result; a reader narrows
-// the search instead.
-const SearchCap = 1000
+// search matching SearchCap articles costs (BenchmarkSearchArchive: a
+// word in every article took 15 ms on 15,000 articles with a cap of
+// 1,000, most of it the count and the window, each a join per match).
+// Fifteen pages are more than a reader reads; they narrow the search.
+const SearchCap = 300
 
 // Search finds the articles matching f. The count is measured first
 // (cheaply: no ranking, stopped past SearchCap), and chooses between

@@ -14,6 +14,10 @@ import (
 	"github.com/masthead-press/masthead/internal/store"
 )
 
+// searchPerPage is how many results a page shows: each snippet costs
+// the database a pass over its article's text.
+const searchPerPage = 10
+
 // searchPage is /search: the form with its filters, and a page of results.
 type searchPage struct {
 	Page     Page
@@ -67,7 +71,7 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Unfilter = "/search?" + url.Values{"q": {qv.Get("q")}}.Encode()
 	status := http.StatusOK
-	f, err := search.Request(r, s.store, v, perPage)
+	f, err := search.Request(r, s.store, v, searchPerPage)
 	switch {
 	case err != nil && magazine.ErrorCode(err) == magazine.EINVALID:
 		data.Message, status = magazine.ErrorMessage(err), http.StatusBadRequest

@@ -31,7 +31,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var c common
 	var addr, baseURL string
 	var demoMode, trustProxy bool
-	var cacheMB int
+	var cacheMB, searchRate int
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
 	var logPolicy httpx.LogPolicy
 	var stripeCfg billing.StripeConfig
@@ -41,6 +41,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.boolean(&demoMode, "demo", "fill an empty database with a demo magazine before serving")
 	fs.boolean(&trustProxy, "trust-proxy", "behind one reverse proxy that appends X-Forwarded-For: take the client's address from its last entry (for rate limits and logs); never without such a proxy")
 	if err := fs.integer(&cacheMB, "cache-mb", 32, "memory for the anonymous page cache in MiB (0 disables it)"); err != nil {
+		return err
+	}
+	if err := fs.integer(&searchRate, "search-rate", 60, "searches each address may make per minute"); err != nil {
 		return err
 	}
 	fs.str(&smtpURL, "smtp-url", "", "send e-mail through this server: smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://... (TLS); without it mail stays in the local mailbox and is logged")
@@ -113,7 +116,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	editions, buildEditions := editionBuilder(st, files, log, baseURL, func() *jobs.Queue { return queue })
 	registry := server.NewMetricsRegistry()
-	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes,
+	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, SearchesPerMinute: searchRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
 		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions})
 	if err != nil {

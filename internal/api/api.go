@@ -5,12 +5,14 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
@@ -21,6 +23,8 @@ type API struct {
 	store   *store.Store
 	baseURL string
 	surface *httpx.Surface
+	// searchLimit bounds each address's searches.
+	searchLimit *auth.Limiter
 }
 
 // Config is what the API needs.
@@ -30,11 +34,15 @@ type Config struct {
 	BaseURL   string
 	Cache     *httpx.Cache
 	Anonymous func(*http.Request) bool
+	// SearchesPerMinute bounds each address's searches; 0 means 60.
+	SearchesPerMinute int
 }
 
 // New returns the API.
 func New(cfg Config) *API {
 	a := &API{store: cfg.Store, baseURL: cfg.BaseURL}
+	perMinute := cmp.Or(cfg.SearchesPerMinute, 60)
+	a.searchLimit = auth.NewLimiter(perMinute, time.Minute/time.Duration(perMinute), 100_000, time.Now)
 	anonymous := cfg.Anonymous
 	if anonymous == nil {
 		anonymous = func(*http.Request) bool { return true }
@@ -59,6 +67,7 @@ var statusCodes = map[int]string{
 	http.StatusNotFound:              "not_found",
 	http.StatusRequestEntityTooLarge: "too_large",
 	http.StatusConflict:              "conflict",
+	http.StatusTooManyRequests:       "too_many_requests",
 	http.StatusInternalServerError:   "internal",
 }
 

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/masthead-press/masthead/internal/search"
+)
 
 // Register adds every route of the API to mux.
 func (a *API) Register(mux *http.ServeMux) {
@@ -11,6 +15,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/issues/{id}", page(a.getIssue))
 	mux.Handle("GET /api/v1/sections", page(a.listSections))
 	mux.Handle("GET /api/v1/authors", page(a.listAuthors))
+	mux.Handle("GET /api/v1/search", page(a.search))
 	mux.Handle("/api/", page(a.notFound))
 }
 
@@ -20,4 +25,5 @@ func (a *API) Register(mux *http.ServeMux) {
 var queryParams = map[string][]string{
 	"GET /api/v1/articles": {"section", "author", "tag", "issue", "visibility", "limit", "cursor"},
 	"GET /api/v1/issues":   {"year", "page"},
+	"GET /api/v1/search":   search.Params,
 }

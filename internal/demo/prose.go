@@ -18,6 +18,7 @@ type writer struct {
 	title   bool     // title-case the topics, actors and places
 	quotes  []string // quotes used so far, for a pull quote
 	bio     bioFields
+	vocab   vocabulary
 
 	// An article draws actions, facts and quotes from shuffled decks, so
 	// that none repeats before the others have been used, and a fact
@@ -44,7 +45,7 @@ func (d *deck) draw(r *rand.Rand, n int) int {
 type bioFields struct{ name, first, paper string }
 
 func newWriter(r *rand.Rand, bt *beat, year int) *writer {
-	return &writer{r: r, bt: bt, year: year, buf: make([]byte, 0, 4096)}
+	return &writer{r: r, bt: bt, year: year, buf: make([]byte, 0, 4096), vocab: newVocabulary(r)}
 }
 
 // sentence writes one template as a sentence: capitalized, expanded.
@@ -177,6 +178,14 @@ func (w *writer) slot(k byte) {
 		w.put('$')
 		w.number(2 + r.IntN(94))
 		w.str(" million")
+	case 'L':
+		w.str(topicWords[w.vocab.topics.Uint64()])
+	case 'M':
+		w.str(firstNames[r.IntN(len(firstNames))])
+		w.put(' ')
+		w.str(coinedSurnames[w.vocab.surnames.Uint64()])
+	case 'H':
+		w.str(coinedPlaces[w.vocab.places.Uint64()])
 	case 'A':
 		w.str(w.bio.name)
 	case 'G':
@@ -211,6 +220,10 @@ func (w *writer) fact() {
 func (w *writer) personName() {
 	w.str(firstNames[w.r.IntN(len(firstNames))])
 	w.put(' ')
+	if w.r.IntN(2) == 0 {
+		w.str(coinedSurnames[w.vocab.surnames.Uint64()])
+		return
+	}
 	w.str(lastNames[w.r.IntN(len(lastNames))])
 }
 
@@ -223,6 +236,10 @@ func (w *writer) paragraph(n int) {
 		}
 		if i > 0 && w.r.IntN(10) == 0 {
 			w.sentence(asides[w.asides.draw(w.r, len(asides))])
+			continue
+		}
+		if w.r.IntN(4) == 0 {
+			w.sentence(rareSentences[w.r.IntN(len(rareSentences))])
 			continue
 		}
 		w.sentence(sentences[w.templates.draw(w.r, len(sentences))])

@@ -38,6 +38,8 @@ type Config struct {
 	// CacheBytes bounds the anonymous page cache; 0 means 32 MiB, a
 	// negative value disables it.
 	CacheBytes int
+	// SearchesPerMinute bounds each address's searches; 0 means 60.
+	SearchesPerMinute int
 	// Billing runs subscriptions; nil leaves online sign-up closed.
 	Billing *billing.Service
 	// Mail renders messages; the standard templates when nil.
@@ -118,14 +120,14 @@ func New(cfg Config) (http.Handler, error) {
 		cache.OnLookup(metrics.CacheHits.Inc, metrics.CacheMisses.Inc)
 	}
 
-	site, err := web.New(web.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
+	site, err := web.New(web.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
 		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	site.Register(mux)
-	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
+	api.New(api.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
 	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now,
 		Schedule: cfg.Schedule, PreviewPage: site.Preview, MailQueued: cfg.MailQueued, Editions: cfg.Editions, BuildEditions: cfg.BuildEditions})

@@ -140,6 +140,9 @@ func (s *Store) createArticle(ctx context.Context, tx *sql.Tx, r rendered, tags 
 	if err := s.setArticleLinks(ctx, tx, id, in, tags); err != nil {
 		return 0, err
 	}
+	if err := s.indexArticles(ctx, tx, []searchDoc{{id: id, preview: r.res.PreviewText}}, true); err != nil {
+		return 0, err
+	}
 	return id, nil
 }
 
@@ -212,7 +215,7 @@ func (s *Store) updateArticle(ctx context.Context, tx *sql.Tx, id int64, r rende
 	if err := s.setArticleLinks(ctx, tx, id, in, map[string]int64{}); err != nil {
 		return err
 	}
-	return nil
+	return s.indexArticles(ctx, tx, []searchDoc{{id: id, preview: r.res.PreviewText}}, false)
 }
 
 // checkSlugFree refuses a slug used by another article, now or in the past

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/masthead-press/masthead/internal/magazine"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -103,4 +104,109 @@ func (d dialect) yearMonth(col string) string {
 		return "to_char(to_timestamp(" + col + ") AT TIME ZONE 'UTC', 'YYYY-MM')"
 	}
 	return "strftime('%Y-%m', " + col + ", 'unixepoch')"
+}
+
+// The search index (see search.go): an FTS5 table on SQLite, a table with
+// a weighted tsvector and a GIN index on PostgreSQL. Both are called
+// search_docs; the document number is FTS5's rowid, or the doc column.
+
+// searchDoc is the column holding a search document's number.
+func (d dialect) searchDoc() string {
+	if d.name == "postgres" {
+		return "search_docs.doc"
+	}
+	return "search_docs.rowid"
+}
+
+// searchInsert begins the INSERT of search documents, to be followed by
+// a SELECT of (doc, headline, dek, body, byline).
+func (d dialect) searchInsert() string {
+	if d.name == "postgres" {
+		return "INSERT INTO search_docs (doc, headline, dek, body, byline) "
+	}
+	return "INSERT INTO search_docs (rowid, headline, dek, body, byline) "
+}
+
+// joinWords aggregates the text expr of a group's rows, space-separated.
+func (d dialect) joinWords(expr string) string {
+	if d.name == "postgres" {
+		return "string_agg(" + expr + ", ' ')"
+	}
+	return "group_concat(" + expr + ", ' ')"
+}
+
+// searchFrom and searchMatch are the FROM item and the condition that
+// select the documents matching the text searchQuery made: the text is
+// the first parameter of the query either way. searchRank is their
+// relevance, higher is better: headline weighs more than dek, dek more
+// than byline, byline more than body.
+func (d dialect) searchFrom() string {
+	if d.name == "postgres" {
+		return "search_docs CROSS JOIN to_tsquery('masthead_english', ?) AS query"
+	}
+	return "search_docs"
+}
+
+func (d dialect) searchMatch() string {
+	if d.name == "postgres" {
+		return "search_docs.tsv @@ query"
+	}
+	return "search_docs MATCH ?"
+}
+
+func (d dialect) searchRank() string {
+	if d.name == "postgres" {
+		return "ts_rank('{0.1, 0.3, 0.5, 1.0}', search_docs.tsv, query)"
+	}
+	return "-bm25(search_docs, 10.0, 4.0, 1.0, 2.0)"
+}
+
+// searchSnippet returns the query for the snippet of one document's body
+// around what matched, with matches between the markers, and its
+// arguments.
+func (d dialect) searchSnippet(text string, doc int64) (string, []any) {
+	if d.name == "postgres" {
+		return `SELECT ts_headline('masthead_english', body, to_tsquery('masthead_english', ?), ?)
+			FROM search_docs WHERE doc = ?`,
+			[]any{text, "StartSel=" + markOpen + ", StopSel=" + markClose + ", MaxWords=30, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"", doc}
+	}
+	return "SELECT snippet(search_docs, 2, ?, ?, ' … ', 24) FROM search_docs WHERE search_docs MATCH ? AND rowid = ?",
+		[]any{markOpen, markClose, text, doc}
+}
+
+// searchQuery writes q in the dialect's query language. Words hold only
+// letters and digits (magazine.ParseSearch), so they need no quoting
+// beyond the quotes around each term.
+func (d dialect) searchQuery(q magazine.SearchQuery) string {
+	var pos, neg []string
+	for _, t := range q.Terms {
+		var term string
+		if d.name == "postgres" {
+			term = "'" + strings.Join(t.Words, " ") + "'"
+			if t.Prefix {
+				term += ":*"
+			}
+		} else {
+			term = `"` + strings.Join(t.Words, " ") + `"`
+			if t.Prefix {
+				term += " *"
+			}
+		}
+		if t.Exclude {
+			neg = append(neg, term)
+		} else {
+			pos = append(pos, term)
+		}
+	}
+	if d.name == "postgres" {
+		for i, n := range neg {
+			neg[i] = "!" + n
+		}
+		return strings.Join(append(pos, neg...), " & ")
+	}
+	s := "(" + strings.Join(pos, " ") + ")"
+	if len(neg) > 0 {
+		s += " NOT (" + strings.Join(neg, " OR ") + ")"
+	}
+	return s
 }

@@ -15,7 +15,8 @@ type NewsroomFilter struct {
 	AuthorID   int64
 	IssueID    int64
 	Visibility magazine.Visibility
-	// Query matches headlines containing it, ignoring case.
+	// Query matches headlines containing it, ignoring case, and articles
+	// whose text (drafts' too) has its words (see magazine.ParseSearch).
 	Query  string
 	Offset int
 	Limit  int
@@ -50,7 +51,15 @@ func (s *Store) NewsroomArticles(ctx context.Context, f NewsroomFilter) ([]magaz
 		// The words are matched literally: % and _ typed in the search box
 		// are not wildcards.
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
-		add("a.headline "+s.d.caseInsensitiveLike()+` ? ESCAPE '\'`, "%"+esc+"%")
+		cond, arg := "a.headline "+s.d.caseInsensitiveLike()+` ? ESCAPE '\'`, any("%"+esc+"%")
+		if words, err := magazine.ParseSearch(q); err == nil && !words.Empty() {
+			doc := s.d.searchDoc()
+			where = append(where, "("+cond+" OR a.id IN (SELECT "+doc+" / 2 FROM "+s.d.searchFrom()+" WHERE "+s.d.searchMatch()+
+				" AND "+doc+" % 2 = 1))")
+			args = append(args, arg, s.d.searchQuery(words))
+		} else {
+			add(cond, arg)
+		}
 	}
 	q := "SELECT " + articleSummaryCols + " FROM articles a JOIN sections s ON s.id = a.section_id"
 	if len(where) > 0 {

@@ -138,7 +138,7 @@ type SubscriberFilter struct {
 	Status magazine.SubStatus // "": every status
 	// HideIncomplete leaves out checkouts never paid for (with Status "").
 	HideIncomplete bool
-	Email          string // a part of the reader's address
+	Email          string // a part of the reader's address or name
 	Limit          int    // 0: 100
 	Offset         int
 }
@@ -165,7 +165,8 @@ func (s *Store) Subscribers(ctx context.Context, f SubscriberFilter) ([]Subscrib
 	}
 	if e := strings.ToLower(strings.TrimSpace(f.Email)); e != "" {
 		e = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(e)
-		where, args = append(where, `r.email LIKE ? ESCAPE '\'`), append(args, "%"+e+"%")
+		where = append(where, `(r.email LIKE ? ESCAPE '\' OR LOWER(r.name) LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+e+"%", "%"+e+"%")
 	}
 	if f.Limit <= 0 {
 		f.Limit = 100

@@ -229,6 +229,9 @@ func (s *Store) RenameTag(ctx context.Context, actor Actor, id int64, name strin
 		} else if err != nil {
 			return fmt.Errorf("rename tag %d: %w", id, err)
 		}
+		if err := s.refreshBylines(ctx, tx, "SELECT article_id FROM article_tags WHERE tag_id = ?", id); err != nil {
+			return err
+		}
 		if err := s.audit(ctx, tx, actor, "tag.rename", t.Name, "was "+old); err != nil {
 			return err
 		}
@@ -353,6 +356,9 @@ func (s *Store) UpdateAuthor(ctx context.Context, id int64, a magazine.Author) (
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("Author")
+		}
+		if err := s.refreshBylines(ctx, tx, "SELECT article_id FROM article_authors WHERE author_id = ?", id); err != nil {
+			return err
 		}
 		a.ID = id
 		return s.touch(ctx, tx)

@@ -1,5 +1,7 @@
 package web
 
+import "github.com/masthead-press/masthead/internal/search"
+
 // queryParams lists, by route pattern, the query parameters each cached
 // page reads: any other is redirected away before the page cache
 // (httpx.CanonicalURL), so that no spelling of a URL makes a cache entry
@@ -11,4 +13,5 @@ var queryParams = map[string][]string{
 	"GET /authors":         {"page"},
 	"GET /issues":          {"year"},
 	"GET /subscribe":       {"checkout", "return"},
+	"GET /search":          search.Params,
 }

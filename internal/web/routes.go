@@ -20,6 +20,8 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /issues/{volume}/{number}", page(s.issue))
 	mux.Handle("GET /subscribe", page(s.subscribe))
 	mux.Handle("GET /archive", page(s.archive))
+	mux.Handle("GET /search", page(s.search))
+	mux.Handle("GET /opensearch.xml", page(s.openSearch))
 
 	// Readers' own pages: never cached, every change a POST behind the
 	// cross-origin check.

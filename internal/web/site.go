@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"embed"
@@ -60,6 +61,8 @@ type Site struct {
 	// device that signed in before its own (see password_device.go).
 	pwLock  *auth.Lockout
 	devices auth.Cookies
+	// Searches are limited per address: each one costs the database.
+	searchLimit *auth.Limiter
 	// pages holds the parsed templates for each time zone the magazine
 	// has used, so that dates render in the publication's zone without
 	// re-parsing: map[string]map[string]*template.Template.
@@ -89,6 +92,8 @@ type Config struct {
 	// MailQueued, if set, is told when a message that should not wait (a
 	// sign-in link) was put in the outbox, so delivery starts at once.
 	MailQueued func(ctx context.Context)
+	// SearchesPerMinute bounds each address's searches; 0 means 60.
+	SearchesPerMinute int
 }
 
 // New parses the templates and hashes the assets.
@@ -117,6 +122,8 @@ func New(cfg Config) (*Site, error) {
 	s.addrLimit = auth.NewLimiter(3, 5*time.Minute, 100_000, s.now)
 	s.pwLock = auth.NewLockout(5, 3*time.Minute, lockoutNoticeEvery, s.now)
 	s.devices = auth.Cookies{HTTPS: https, Reader: true, Device: true}
+	perMinute := cmp.Or(cfg.SearchesPerMinute, 60)
+	s.searchLimit = auth.NewLimiter(perMinute, time.Minute/time.Duration(perMinute), 100_000, s.now)
 	if _, err := s.templates(time.UTC); err != nil {
 		return nil, err
 	}
@@ -139,7 +146,7 @@ func New(cfg Config) (*Site, error) {
 }
 
 var pageTemplates = []string{"home", "article", "list", "authors", "issue", "issues", "subscribe", "error",
-	"signin", "checkout", "account", "receipt", "edition", "archive", "ereaders"}
+	"signin", "checkout", "account", "receipt", "edition", "archive", "ereaders", "search"}
 
 func (s *Site) templates(loc *time.Location) (map[string]*template.Template, error) {
 	if set, ok := s.pages.Load(loc.String()); ok {

@@ -1,0 +1,397 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/parallel"
+)
+
+// The search index holds two documents per article (see the 0013
+// migrations): doc = id*2 is the public part (headline, dek, preview text,
+// byline of authors and tags), doc = id*2+1 the whole text. A viewer is
+// matched against one of the two for each article, chosen by the
+// magazine.SearchScope that magazine.Decide's rules gave them, so the
+// text past a paywall is neither matched nor quoted for a reader who may
+// not read it.
+
+// Markers around matched words in a snippet, from the database: private
+// use characters, which the index never holds (searchText removes them).
+const (
+	markOpen  = "\uE000"
+	markClose = "\uE001"
+)
+
+// maxIndexedBody bounds the text indexed per document: PostgreSQL refuses
+// a tsvector over 1 MB, and a reader finds a very long text by its
+// opening anyway.
+const maxIndexedBody = 256 << 10
+
+// searchDoc is what the index holds for one article, besides what the
+// articles table has.
+type searchDoc struct {
+	id      int64
+	preview string // the plain text of the preview
+}
+
+// searchText makes text safe to index: no snippet markers, bounded.
+func searchText(s string) string {
+	s = strings.NewReplacer(markOpen, " ", markClose, " ").Replace(s)
+	if len(s) > maxIndexedBody {
+		s = strings.ToValidUTF8(s[:maxIndexedBody], "")
+	}
+	return s
+}
+
+// indexArticles (re)writes the search documents of the articles in tx,
+// from what the articles, authors and tags tables hold now and the
+// previews given: a few statements for any number of articles. fresh
+// says the articles are new, with no documents to replace.
+func (s *Store) indexArticles(ctx context.Context, tx *sql.Tx, docs []searchDoc, fresh bool) error {
+	for chunk := range slices.Chunk(docs, importRows) {
+		ids := make([]any, len(chunk))
+		for i, d := range chunk {
+			ids[i] = d.id
+		}
+		marks := placeholders(len(chunk))
+		if !fresh {
+			// By document number: an expression of it would scan the index.
+			nums := make([]any, 0, 2*len(chunk))
+			for _, d := range chunk {
+				nums = append(nums, 2*d.id, 2*d.id+1)
+			}
+			if _, err := s.exec(ctx, tx, "DELETE FROM search_docs WHERE "+s.d.searchDoc()+" IN ("+placeholders(len(nums))+")", nums...); err != nil {
+				return fmt.Errorf("clear search documents: %w", err)
+			}
+		}
+		byline := s.bylineOf("a.id")
+		// The whole text comes from the articles table, the previews
+		// from the caller. A public article has no public part: every
+		// viewer may read it whole (magazine.ScopeOf), so it would never
+		// be searched, and leaving it out saves a quarter of an import's
+		// indexing. Were that ever not so, such an article would go
+		// unfound, never leak.
+		if _, err := s.exec(ctx, tx, s.d.searchInsert()+"SELECT a.id * 2 + 1, a.headline, a.dek, a.body_text, "+byline+
+			" FROM articles a WHERE a.id IN ("+marks+")", ids...); err != nil {
+			return fmt.Errorf("index articles: %w", err)
+		}
+		args := make([]any, 0, 2*len(chunk))
+		for _, d := range chunk {
+			args = append(args, d.id, searchText(d.preview))
+		}
+		if _, err := s.exec(ctx, tx, "WITH v (id, preview) AS (VALUES "+
+			strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT), ?), ", len(chunk)), ", ")+") "+
+			s.d.searchInsert()+"SELECT a.id * 2, a.headline, a.dek, v.preview, "+byline+
+			" FROM v JOIN articles a ON a.id = v.id WHERE a.visibility <> 'public'", args...); err != nil {
+			return fmt.Errorf("index previews: %w", err)
+		}
+	}
+	return nil
+}
+
+// bylineOf is the expression of the byline document text of the article
+// whose id is the expression id: its authors' and tags' names.
+func (s *Store) bylineOf(id string) string {
+	return "COALESCE((SELECT " + s.d.joinWords("u.name") + ` FROM article_authors x JOIN authors u ON u.id = x.author_id
+		WHERE x.article_id = ` + id + `), '') || ' ' || COALESCE((SELECT ` + s.d.joinWords("t.name") + ` FROM article_tags x
+		JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ` + id + `), '')`
+}
+
+// refreshBylines rewrites the byline of the documents of the articles
+// that articles (a query of article ids with one parameter) selects, after
+// an author or a tag is renamed.
+func (s *Store) refreshBylines(ctx context.Context, tx *sql.Tx, articles string, arg any) error {
+	doc := s.d.searchDoc()
+	// By document number: an expression of it would scan the index.
+	_, err := s.exec(ctx, tx, "UPDATE search_docs SET byline = "+s.bylineOf(doc+" / 2")+" WHERE "+doc+
+		" IN (SELECT article_id * 2 FROM ("+articles+") AS t UNION ALL SELECT article_id * 2 + 1 FROM ("+articles+") AS u)", arg, arg)
+	if err != nil {
+		return fmt.Errorf("refresh bylines: %w", err)
+	}
+	return nil
+}
+
+// ReindexSearch rebuilds the whole search index from the articles, in
+// batches (re-rendering each body for its preview); progress, if not nil,
+// is told how many of total are done. Searches keep working meanwhile:
+// each batch replaces its articles' documents in one transaction.
+func (s *Store) ReindexSearch(ctx context.Context, progress func(done, total int)) error {
+	pub, err := s.Publication(ctx)
+	if err != nil {
+		return err
+	}
+	var total int
+	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM articles").Scan(&total); err != nil {
+		return fmt.Errorf("count articles: %w", err)
+	}
+	const batch = 1000
+	done := 0
+	for after := int64(0); ; {
+		rows, err := s.query(ctx, "SELECT id, body_md FROM articles WHERE id > ? ORDER BY id LIMIT ?", after, batch)
+		if err != nil {
+			return fmt.Errorf("read articles: %w", err)
+		}
+		var ids []int64
+		var bodies []string
+		for rows.Next() {
+			var id int64
+			var md string
+			if err := rows.Scan(&id, &md); err != nil {
+				rows.Close()
+				return fmt.Errorf("read articles: %w", err)
+			}
+			ids, bodies = append(ids, id), append(bodies, md)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read articles: %w", err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		rs, err := parallel.Map(ctx, len(ids), func(i int) (rendered, error) {
+			return s.render(magazine.ArticleInput{Slug: fmt.Sprint(ids[i]), BodyMarkdown: bodies[i]}, pub.PreviewParagraphs)
+		})
+		if err != nil {
+			return err
+		}
+		docs := make([]searchDoc, len(ids))
+		for i, r := range rs {
+			docs[i] = searchDoc{id: ids[i], preview: r.res.PreviewText}
+		}
+		if err := s.withTx(ctx, func(tx *sql.Tx) error { return s.indexArticles(ctx, tx, docs, false) }); err != nil {
+			return err
+		}
+		after, done = ids[len(ids)-1], done+len(ids)
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	return nil
+}
+
+// SearchFilter is one search: the query, whose documents the viewer may
+// search, and the filters of the results page.
+type SearchFilter struct {
+	Query     magazine.SearchQuery
+	Scope     magazine.SearchScope
+	SectionID int64
+	AuthorID  int64
+	IssueID   int64
+	// From and To bound the publication time (To excluded); zero is open.
+	From, To time.Time
+	// Print is "print" for articles in an issue, "web" for web-only ones,
+	// "" for both.
+	Print string
+	// ByDate sorts newest first instead of by relevance.
+	ByDate bool
+	// Page counts from 1; a page past the last gives the last.
+	Page    int
+	PerPage int
+}
+
+// SearchHit is one result: the article (without body) and its snippet.
+type SearchHit struct {
+	Article magazine.Article
+	Snippet []SnippetPart
+}
+
+// SnippetPart is a run of a snippet's text, matched or not.
+type SnippetPart struct {
+	Text  string
+	Match bool
+}
+
+// SearchResults is a page of results.
+type SearchResults struct {
+	Hits  []SearchHit
+	Total int // articles matched, at most SearchCap
+	// Capped reports that more than SearchCap articles matched: the
+	// results are the SearchCap most recent matches, ranked.
+	Capped bool
+	Page   int
+	Pages  int
+}
+
+// SearchCap bounds the matches a search ranks. Ranking scores every match,
+// so a word found in most of 150,000 articles would cost a second; past
+// the cap the most recent matches are ranked instead, which costs what a
+// search matching SearchCap articles costs (BenchmarkSearchArchive: a
+// word in every article took 15 ms on 15,000 articles with a cap of
+// 1,000, most of it the count and the window, each a join per match).
+// Fifteen pages are more than a reader reads; they narrow the search.
+const SearchCap = 300
+
+// Search finds the articles matching f. The count is measured first
+// (cheaply: no ranking, stopped past SearchCap), and chooses between
+// ranking every match and ranking the most recent SearchCap.
+func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResults, error) {
+	res := SearchResults{Page: 1}
+	if f.Query.Empty() {
+		return res, nil
+	}
+	if f.PerPage <= 0 {
+		f.PerPage = 20
+	}
+	text := s.d.searchQuery(f.Query)
+	doc := s.d.searchDoc()
+	where, args := s.searchWhere(f)
+	from := " FROM " + s.d.searchFrom() + " JOIN articles a ON a.id = " + doc + " / 2 WHERE " + s.d.searchMatch() + where
+	args = append([]any{text}, args...)
+
+	var n int
+	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1"+from+" LIMIT ?) AS m", append(args, SearchCap+1)...).Scan(&n); err != nil {
+		return res, fmt.Errorf("count matches of %q: %w", f.Query.Text, err)
+	}
+	res.Total, res.Capped = min(n, SearchCap), n > SearchCap
+	res.Pages = max(1, (res.Total+f.PerPage-1)/f.PerPage)
+	res.Page = min(max(f.Page, 1), res.Pages)
+	if n == 0 {
+		return res, nil
+	}
+	// The hits, ranked: text rank times a recency factor that halves a
+	// year-old article's weight relative to today's and fades slowly
+	// after; or newest first.
+	hits := "SELECT " + doc + " AS doc, a.published_at AS published_at, " + s.d.searchRank() + " AS rank" + from
+	hitArgs := args
+	if res.Capped {
+		hits += " ORDER BY " + doc + " DESC LIMIT ?"
+		hitArgs = append(slices.Clone(args), SearchCap)
+	}
+	order := "rank * (1.0 + 1.0 / (1.0 + (? - published_at) / 31557600.0)) DESC, doc DESC"
+	orderArgs := []any{s.Now().Unix()}
+	if f.ByDate {
+		order, orderArgs = "published_at DESC, doc DESC", nil
+	}
+	q := "SELECT doc FROM (" + hits + ") AS hits ORDER BY " + order + " LIMIT ? OFFSET ?"
+	rows, err := s.query(ctx, q, append(append(hitArgs, orderArgs...), f.PerPage, (res.Page-1)*f.PerPage)...)
+	if err != nil {
+		return res, fmt.Errorf("search %q: %w", f.Query.Text, err)
+	}
+	var docs []int64
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			rows.Close()
+			return res, fmt.Errorf("search %q: %w", f.Query.Text, err)
+		}
+		docs = append(docs, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, fmt.Errorf("search %q: %w", f.Query.Text, err)
+	}
+	res.Hits, err = s.searchHits(ctx, text, docs)
+	return res, err
+}
+
+// searchWhere is the conditions after the match: the viewer's scope and
+// the filters.
+func (s *Store) searchWhere(f SearchFilter) (string, []any) {
+	var b strings.Builder
+	var args []any
+	doc := s.d.searchDoc()
+	full := f.Scope.FullText
+	switch {
+	case len(full) == 0:
+		b.WriteString(" AND " + doc + " % 2 = 0")
+	case len(full) == len(magazine.Visibilities):
+		b.WriteString(" AND " + doc + " % 2 = 1")
+	default:
+		b.WriteString(" AND " + doc + " % 2 = CASE WHEN a.visibility IN (" + placeholders(len(full)) + ") THEN 1 ELSE 0 END")
+		for _, v := range full {
+			args = append(args, string(v))
+		}
+	}
+	if !f.Scope.Drafts {
+		b.WriteString(" AND a.status = 'published'")
+	}
+	add := func(cond string, arg any) { b.WriteString(" AND " + cond); args = append(args, arg) }
+	if f.SectionID != 0 {
+		add("a.section_id = ?", f.SectionID)
+	}
+	if f.AuthorID != 0 {
+		add("a.id IN (SELECT article_id FROM article_authors WHERE author_id = ?)", f.AuthorID)
+	}
+	if f.IssueID != 0 {
+		add("a.issue_id = ?", f.IssueID)
+	}
+	if !f.From.IsZero() {
+		add("a.published_at >= ?", f.From.Unix())
+	}
+	if !f.To.IsZero() {
+		add("a.published_at < ?", f.To.Unix())
+	}
+	switch f.Print {
+	case "print":
+		b.WriteString(" AND a.issue_id IS NOT NULL")
+	case "web":
+		b.WriteString(" AND a.issue_id IS NULL")
+	}
+	return b.String(), args
+}
+
+// searchHits loads the articles of docs, in order, with their snippets.
+func (s *Store) searchHits(ctx context.Context, text string, docs []int64) ([]SearchHit, error) {
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(docs))
+	for i, d := range docs {
+		args[i] = d / 2
+	}
+	list, err := s.articleList(ctx, "SELECT "+articleSummaryCols+" FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ("+
+		placeholders(len(docs))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fillAuthors(ctx, list); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]magazine.Article, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	hits := make([]SearchHit, 0, len(docs))
+	for _, d := range docs {
+		a, ok := byID[d/2]
+		if !ok {
+			continue // changed since it was found
+		}
+		q, qargs := s.d.searchSnippet(text, d)
+		var snip string
+		if err := s.queryRow(ctx, q, qargs...).Scan(&snip); err != nil && err != sql.ErrNoRows {
+			return nil, fmt.Errorf("snippet of article %d: %w", a.ID, err)
+		}
+		hits = append(hits, SearchHit{Article: a, Snippet: snippetParts(snip)})
+	}
+	return hits, nil
+}
+
+// snippetParts splits a snippet at its markers.
+func snippetParts(s string) []SnippetPart {
+	var out []SnippetPart
+	for s != "" {
+		i := strings.Index(s, markOpen)
+		if i < 0 {
+			out = append(out, SnippetPart{Text: s})
+			break
+		}
+		if i > 0 {
+			out = append(out, SnippetPart{Text: s[:i]})
+		}
+		s = s[i+len(markOpen):]
+		j := strings.Index(s, markClose)
+		if j < 0 {
+			j = len(s)
+		}
+		out = append(out, SnippetPart{Text: s[:j], Match: true})
+		s = strings.TrimPrefix(s[j:], markClose)
+	}
+	return out
+}

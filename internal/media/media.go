@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -60,6 +61,15 @@ var keyPattern = regexp.MustCompile(`^[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{2,4}$`)
 // ValidKey reports whether key is a key that Key could have made, so that
 // a request path can never reach outside the media folder.
 func ValidKey(key string) bool { return keyPattern.MatchString(key) }
+
+// PrivateExt ends the keys of files that are never served at /media:
+// narrations, which are subscribers' text spoken (internal/audio serves
+// them after checking access). Uploads never get it: it is not in
+// Extensions.
+const PrivateExt = ".mpa"
+
+// Private reports whether a key names a file that /media must not serve.
+func Private(key string) bool { return strings.HasSuffix(key, PrivateExt) }
 
 // URL is the public path of a stored file.
 func URL(key string) string { return "/media/" + key }

@@ -1,0 +1,366 @@
+package audio
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+// Narrator makes and keeps articles' narrations.
+type Narrator struct {
+	Store   *store.Store
+	Files   media.Storage
+	Encoder Encoder
+	Log     *slog.Logger
+	// Engine picks the engine for the publication's settings; New when
+	// nil. Tests give a fake or a counting engine.
+	Engine func(Settings) Engine
+}
+
+// ErrOff is returned when the publication has narration turned off.
+var ErrOff = magazine.Errorf(magazine.ENOTFOUND, "Narration is turned off.")
+
+// Pauses at the end of a segment, so that joined segments breathe like a
+// reader turning from one paragraph to the next; a heading gets a longer one.
+const (
+	sentenceGapMS  = 250
+	paragraphGapMS = 450
+	headingGapMS   = 750
+)
+
+// batchSentences is how many sentences one engine call speaks in a
+// background render: Festival loads its voice once per call.
+const batchSentences = 60
+
+// planned is one segment of an article's narration.
+type planned struct {
+	kind   Kind
+	spoken string // what the engine is given: lexicon applied, normalised
+	key    string
+}
+
+// SegmentKey names a segment: a hash of the engine, the voice, the version
+// of the lexicon entries the text uses and the text as spoken. Anything
+// that would change the sound changes the key; nothing else does.
+func SegmentKey(engine, voice, lexicon, spoken string) string {
+	sum := sha256.Sum256([]byte(engine + "\x00" + voice + "\x00" + lexicon + "\x00" + spoken))
+	return hex.EncodeToString(sum[:])
+}
+
+// segmentMedia is where a segment's MP3 lives in media storage.
+func segmentMedia(key string) string { return key[:2] + "/" + key + media.PrivateExt }
+
+func (n *Narrator) engine(s Settings) Engine {
+	if n.Engine != nil {
+		return n.Engine(s)
+	}
+	return New(s)
+}
+
+func (n *Narrator) log() *slog.Logger {
+	if n.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return n.Log
+}
+
+// Current returns the engine the publication's settings choose now, or
+// ErrOff.
+func (n *Narrator) Current(ctx context.Context) (Engine, Settings, error) {
+	pub, err := n.Store.Publication(ctx)
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	s := SettingsOf(pub)
+	e := n.engine(s)
+	if e == nil {
+		return nil, s, ErrOff
+	}
+	return e, s, nil
+}
+
+// plan is the list of segments an article's narration is made of.
+func (n *Narrator) plan(ctx context.Context, a magazine.Article, e Engine, s Settings) ([]planned, error) {
+	entries, err := n.Store.Lexicon(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lex := NewLexicon(lexiconEntries(entries))
+	var out []planned
+	for _, b := range Script(a, s.ReadCaptions) {
+		applied, version := lex.Apply(b.Text)
+		spoken := NormalizeText(applied)
+		if spoken == "" {
+			continue
+		}
+		if b.Kind == KindHeading && !strings.ContainsAny(spoken[len(spoken)-1:], ".!?:") {
+			spoken += "."
+		}
+		out = append(out, planned{kind: b.Kind, spoken: spoken, key: SegmentKey(e.Name(), e.Voice(), version, spoken)})
+	}
+	if len(out) == 0 {
+		return nil, magazine.Errorf(magazine.EINVALID, "The article has nothing to read aloud.")
+	}
+	return out, nil
+}
+
+func lexiconEntries(es []store.LexiconEntry) []Entry {
+	out := make([]Entry, len(es))
+	for i, e := range es {
+		out[i] = Entry{Word: e.Word, Say: e.Say, CaseSensitive: e.CaseSensitive}
+	}
+	return out
+}
+
+// Render narrates an article: segments already stored are reused, the
+// others spoken (in batches) and stored, and the whole joined into the
+// article's file. It records the state as it goes; a failure is recorded
+// with its reason and returned.
+func (n *Narrator) Render(ctx context.Context, articleID int64) (store.ArticleAudio, error) {
+	res, err := n.render(ctx, articleID, nil)
+	if err != nil && !errors.Is(err, ErrOff) && ctx.Err() == nil {
+		if serr := n.Store.SetAudioState(context.WithoutCancel(ctx), articleID, store.AudioFailed, Reason(err)); serr != nil {
+			n.log().Warn("cannot record a failed narration", "article", articleID, "err", serr)
+		}
+	}
+	return res, err
+}
+
+// Stream narrates an article into w while it renders, segment by segment
+// (bare MP3 frames play back to back), for the first play of an article
+// that was never narrated; then it keeps the finished file like Render.
+// flush is called after each segment.
+func (n *Narrator) Stream(ctx context.Context, articleID int64, w io.Writer, flush func()) error {
+	_, err := n.render(ctx, articleID, func(mp3 []byte) error {
+		if _, err := w.Write(mp3); err != nil {
+			return err
+		}
+		if flush != nil {
+			flush()
+		}
+		return nil
+	})
+	return err
+}
+
+// Reason is what the admin is shown of a failed narration.
+func Reason(err error) string {
+	msg := err.Error()
+	if m := magazine.ErrorMessage(err); magazine.ErrorCode(err) != "" && m != "" {
+		msg = m
+	}
+	if len(msg) > 500 {
+		msg = msg[:500] + "…"
+	}
+	return msg
+}
+
+func (n *Narrator) render(ctx context.Context, articleID int64, emit func([]byte) error) (store.ArticleAudio, error) {
+	a, err := n.Store.ArticleByID(ctx, articleID)
+	if err != nil {
+		return store.ArticleAudio{}, err
+	}
+	e, s, err := n.Current(ctx)
+	if err != nil {
+		return store.ArticleAudio{}, err
+	}
+	if err := n.Store.SetAudioState(ctx, articleID, store.AudioRendering, ""); err != nil {
+		return store.ArticleAudio{}, err
+	}
+	plan, err := n.plan(ctx, a, e, s)
+	if err != nil {
+		return store.ArticleAudio{}, err
+	}
+	keys := make([]string, len(plan))
+	for i, p := range plan {
+		keys[i] = p.key
+	}
+	have, err := n.Store.Segments(ctx, keys)
+	if err != nil {
+		return store.ArticleAudio{}, err
+	}
+	// Which segments must be spoken, in batches of about batchSentences
+	// sentences; one at a time when streaming, so that the first is heard
+	// at once.
+	var missing []planned
+	seen := map[string]bool{}
+	for _, p := range plan {
+		if _, ok := have[p.key]; !ok && !seen[p.key] {
+			missing = append(missing, p)
+			seen[p.key] = true
+		}
+	}
+	spoken := map[string][]byte{}
+	speak := func(batch []planned) error {
+		made, err := n.speak(ctx, e, batch)
+		if err != nil {
+			return err
+		}
+		for i, p := range batch {
+			spoken[p.key] = made[i].mp3
+			have[p.key] = made[i].seg
+		}
+		return nil
+	}
+	segBytes := func(key string) ([]byte, error) {
+		if b, ok := spoken[key]; ok {
+			return b, nil
+		}
+		return n.readSegment(ctx, key)
+	}
+	parts := make([][]byte, 0, len(plan))
+	if emit != nil {
+		for _, p := range plan {
+			if _, ok := have[p.key]; !ok {
+				if err := speak([]planned{p}); err != nil {
+					return store.ArticleAudio{}, err
+				}
+			}
+			b, err := segBytes(p.key)
+			if err != nil {
+				return store.ArticleAudio{}, err
+			}
+			if err := emit(b); err != nil {
+				// The listener left: keep what was made, finish later.
+				return store.ArticleAudio{}, fmt.Errorf("listener gone: %w", err)
+			}
+			parts = append(parts, b)
+		}
+	} else {
+		for start := 0; start < len(missing); {
+			end, sentences := start, 0
+			for end < len(missing) && (end == start || sentences+len(Sentences(missing[end].spoken, e.MaxInput())) <= batchSentences) {
+				sentences += len(Sentences(missing[end].spoken, e.MaxInput()))
+				end++
+			}
+			if err := speak(missing[start:end]); err != nil {
+				return store.ArticleAudio{}, err
+			}
+			start = end
+		}
+		for _, p := range plan {
+			b, err := segBytes(p.key)
+			if err != nil {
+				return store.ArticleAudio{}, err
+			}
+			parts = append(parts, b)
+		}
+	}
+	file, err := n.Encoder.Concat(ctx, parts)
+	if err != nil {
+		return store.ArticleAudio{}, err
+	}
+	fileKey, err := media.Key(file, "audio/mpeg")
+	if err != nil {
+		return store.ArticleAudio{}, err
+	}
+	fileKey = strings.TrimSuffix(fileKey, ".mp3") + media.PrivateExt
+	if err := n.Files.Put(ctx, fileKey, file); err != nil {
+		return store.ArticleAudio{}, err
+	}
+	res := store.ArticleAudio{ArticleID: articleID, State: store.AudioReady, Engine: e.Name(), Voice: e.Voice(), Segments: keys,
+		FileKey: fileKey, Bytes: int64(len(file)), Rendered: len(spoken)}
+	for _, k := range keys {
+		res.Duration += have[k].Duration
+	}
+	if err := n.Store.FinishAudio(ctx, res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+type madeSegment struct {
+	seg store.Segment
+	mp3 []byte
+}
+
+// speak renders segments with one engine call, encodes and stores each.
+func (n *Narrator) speak(ctx context.Context, e Engine, batch []planned) ([]madeSegment, error) {
+	var texts []string
+	counts := make([]int, len(batch))
+	for i, p := range batch {
+		ss := Sentences(p.spoken, e.MaxInput())
+		counts[i] = len(ss)
+		texts = append(texts, ss...)
+	}
+	pcms, err := e.Synthesize(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	if len(pcms) != len(texts) {
+		return nil, fmt.Errorf("%s returned %d pieces of audio for %d sentences", e.Name(), len(pcms), len(texts))
+	}
+	out := make([]madeSegment, len(batch))
+	at := 0
+	for i, p := range batch {
+		pcm, err := Join(pcms[at:at+counts[i]], sentenceGapMS)
+		at += counts[i]
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		if pcm.Duration() < 50*time.Millisecond {
+			return nil, fmt.Errorf("%s returned almost no audio for %q", e.Name(), clip(p.spoken))
+		}
+		gap := paragraphGapMS
+		if p.kind == KindHeading {
+			gap = headingGapMS
+		}
+		pcm.Samples = append(pcm.Samples, make([]int16, pcm.Rate*gap/1000)...)
+		mp3, err := n.Encoder.MP3(ctx, pcm)
+		if err != nil {
+			return nil, err
+		}
+		if err := n.Files.Put(ctx, segmentMedia(p.key), mp3); err != nil {
+			return nil, err
+		}
+		seg := store.Segment{Key: p.key, Duration: pcm.Duration(), Bytes: int64(len(mp3))}
+		if err := n.Store.RecordSegment(ctx, seg); err != nil {
+			return nil, err
+		}
+		out[i] = madeSegment{seg: seg, mp3: mp3}
+	}
+	return out, nil
+}
+
+func (n *Narrator) readSegment(ctx context.Context, key string) ([]byte, error) {
+	f, err := n.Files.Open(ctx, segmentMedia(key))
+	if err != nil {
+		return nil, fmt.Errorf("read segment %s: %w", key, err)
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// Say speaks one short text with the current engine, lexicon applied, as
+// MP3: the admin's "hear it". The engine's error (a respelling it rejects)
+// is returned as is, for the form.
+func (n *Narrator) Say(ctx context.Context, text string, extra ...Entry) ([]byte, error) {
+	e, _, err := n.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := n.Store.Lexicon(ctx)
+	if err != nil {
+		return nil, err
+	}
+	applied, _ := NewLexicon(append(lexiconEntries(entries), extra...)).Apply(text)
+	pcms, err := e.Synthesize(ctx, Sentences(NormalizeText(applied), e.MaxInput()))
+	if err != nil {
+		return nil, err
+	}
+	pcm, err := Join(pcms, sentenceGapMS)
+	if err != nil {
+		return nil, err
+	}
+	return n.Encoder.MP3(ctx, pcm)
+}

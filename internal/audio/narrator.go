@@ -153,11 +153,13 @@ func (n *Narrator) Stream(ctx context.Context, articleID int64, w io.Writer, flu
 	return err
 }
 
-// Reason is what the admin is shown of a failed narration.
+// Reason is what the admin is shown of a failed narration: the coded
+// message, or the engine's own words (staff need them to fix the setup;
+// the engines' errors carry no secrets, see HTTP).
 func Reason(err error) string {
 	msg := err.Error()
-	if m := magazine.ErrorMessage(err); magazine.ErrorCode(err) != "" && m != "" {
-		msg = m
+	if magazine.ErrorCode(err) != magazine.EINTERNAL {
+		msg = magazine.ErrorMessage(err)
 	}
 	if len(msg) > 500 {
 		msg = msg[:500] + "…"
@@ -238,11 +240,7 @@ func (n *Narrator) render(ctx context.Context, articleID int64, emit func([]byte
 		}
 	} else {
 		for start := 0; start < len(missing); {
-			end, sentences := start, 0
-			for end < len(missing) && (end == start || sentences+len(Sentences(missing[end].spoken, e.MaxInput())) <= batchSentences) {
-				sentences += len(Sentences(missing[end].spoken, e.MaxInput()))
-				end++
-			}
+			end := nextBatch(missing, start, e.MaxInput())
 			if err := speak(missing[start:end]); err != nil {
 				return store.ArticleAudio{}, err
 			}
@@ -286,6 +284,25 @@ type madeSegment struct {
 
 // speak renders segments with one engine call, encodes and stores each.
 func (n *Narrator) speak(ctx context.Context, e Engine, batch []planned) ([]madeSegment, error) {
+	made, err := encodeSegments(ctx, e, n.Encoder, batch)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range batch {
+		made[i].seg.Key = p.key
+		if err := n.Files.Put(ctx, segmentMedia(p.key), made[i].mp3); err != nil {
+			return nil, err
+		}
+		if err := n.Store.RecordSegment(ctx, made[i].seg); err != nil {
+			return nil, err
+		}
+	}
+	return made, nil
+}
+
+// encodeSegments speaks a batch of segments with one engine call and
+// encodes each as MP3, with the pause that ends it.
+func encodeSegments(ctx context.Context, e Engine, enc Encoder, batch []planned) ([]madeSegment, error) {
 	var texts []string
 	counts := make([]int, len(batch))
 	for i, p := range batch {
@@ -316,20 +333,60 @@ func (n *Narrator) speak(ctx context.Context, e Engine, batch []planned) ([]made
 			gap = headingGapMS
 		}
 		pcm.Samples = append(pcm.Samples, make([]int16, pcm.Rate*gap/1000)...)
-		mp3, err := n.Encoder.MP3(ctx, pcm)
+		mp3, err := enc.MP3(ctx, pcm)
 		if err != nil {
 			return nil, err
 		}
-		if err := n.Files.Put(ctx, segmentMedia(p.key), mp3); err != nil {
-			return nil, err
-		}
-		seg := store.Segment{Key: p.key, Duration: pcm.Duration(), Bytes: int64(len(mp3))}
-		if err := n.Store.RecordSegment(ctx, seg); err != nil {
-			return nil, err
-		}
-		out[i] = madeSegment{seg: seg, mp3: mp3}
+		out[i] = madeSegment{seg: store.Segment{Duration: pcm.Duration(), Bytes: int64(len(mp3))}, mp3: mp3}
 	}
 	return out, nil
+}
+
+// Speak narrates plain paragraphs without a database: what `masthead audio
+// say` and the engine measurements run. The pipeline is the Narrator's:
+// normalised text, batches of sentences, one MP3 segment per paragraph,
+// joined by ffmpeg.
+func Speak(ctx context.Context, e Engine, enc Encoder, paragraphs []string) ([]byte, time.Duration, error) {
+	var plan []planned
+	for _, p := range paragraphs {
+		if t := NormalizeText(p); t != "" {
+			plan = append(plan, planned{kind: KindParagraph, spoken: t})
+		}
+	}
+	if len(plan) == 0 {
+		return nil, 0, magazine.Errorf(magazine.EINVALID, "There is nothing to say.")
+	}
+	var parts [][]byte
+	var total time.Duration
+	for start := 0; start < len(plan); {
+		end := nextBatch(plan, start, e.MaxInput())
+		made, err := encodeSegments(ctx, e, enc, plan[start:end])
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, m := range made {
+			parts = append(parts, m.mp3)
+			total += m.seg.Duration
+		}
+		start = end
+	}
+	file, err := enc.Concat(ctx, parts)
+	return file, total, err
+}
+
+// nextBatch returns the end of the batch that starts at start: about
+// batchSentences sentences, at least one segment.
+func nextBatch(plan []planned, start, maxInput int) int {
+	end, sentences := start, 0
+	for end < len(plan) {
+		n := len(Sentences(plan[end].spoken, maxInput))
+		if end > start && sentences+n > batchSentences {
+			break
+		}
+		sentences += n
+		end++
+	}
+	return end
 }
 
 func (n *Narrator) readSegment(ctx context.Context, key string) ([]byte, error) {

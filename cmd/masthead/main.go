@@ -39,6 +39,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "reader":
 		return readerCmd(ctx, rest, getenv, stdout, stderr)
+	case "audio":
+		return audioCmd(ctx, rest, getenv, stdout, stderr)
+	case "doctor":
+		return doctorCmd(ctx, rest, getenv, stdout)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "masthead", version())
 		return nil
@@ -65,6 +69,8 @@ Commands:
   demo      fill an empty database with a generated magazine (--articles N for a large one)
   user      create a member of staff: masthead user create --email E --role owner
   reader    comp a reader's subscription, or print a sign-in link for one: masthead reader help
+  audio     narrate the archive, or a text file: masthead audio help
+  doctor    list the optional tools (speech engines, ffmpeg...) and how to install them
   version   print the version
   help      show this help, or the flags of a command: masthead help serve
 
@@ -88,7 +94,9 @@ func helpFor(ctx context.Context, cmd string, getenv func(string) string, stdout
 	switch cmd {
 	case "serve", "migrate", "demo":
 		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
-	case "user", "reader":
+	case "doctor":
+		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
+	case "user", "reader", "audio":
 		return run(ctx, []string{"masthead", cmd, "help"}, getenv, stdout, stderr)
 	}
 	return usageError(fmt.Sprintf("no help for unknown command %q", cmd))

@@ -45,6 +45,48 @@ func (e Encoder) MP3(ctx context.Context, p PCM) ([]byte, error) {
 		"-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1")
 }
 
+// MP3s encodes several pieces of audio of one rate, each normalised on
+// its own, with one ffmpeg process: the pieces are played back to back into
+// one encoder and the segment muxer cuts the MP3 where each piece ends (at
+// the nearest 52 ms frame). Starting ffmpeg once per paragraph cost more
+// CPU than espeak-ng's whole narration.
+func (e Encoder) MP3s(ctx context.Context, pieces []PCM) ([][]byte, error) {
+	if len(pieces) == 1 {
+		b, err := e.MP3(ctx, pieces[0])
+		return [][]byte{b}, err
+	}
+	all := PCM{Rate: pieces[0].Rate}
+	var cuts []string
+	for i, p := range pieces {
+		if p.Rate != all.Rate || len(p.Samples) == 0 {
+			return nil, fmt.Errorf("ffmpeg: piece %d is empty or at another rate", i)
+		}
+		all.Samples = append(all.Samples, Normalize(p).Samples...)
+		if i < len(pieces)-1 {
+			cuts = append(cuts, fmt.Sprintf("%.4f", float64(len(all.Samples))/float64(all.Rate)))
+		}
+	}
+	dir, err := os.MkdirTemp("", "masthead-encode-*")
+	if err != nil {
+		return nil, fmt.Errorf("ffmpeg: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	if _, err := e.run(ctx, bytes.NewReader(all.WAV()),
+		"-f", "wav", "-i", "pipe:0", "-ac", "1", "-ar", fmt.Sprint(SampleRate),
+		"-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "7",
+		"-f", "segment", "-segment_times", strings.Join(cuts, ","), "-segment_format", "mp3",
+		"-segment_format_options", "write_xing=0:id3v2_version=0", "-y", filepath.Join(dir, "%05d.mp3")); err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(pieces))
+	for i := range pieces {
+		if out[i], err = os.ReadFile(filepath.Join(dir, fmt.Sprintf("%05d.mp3", i))); err != nil {
+			return nil, fmt.Errorf("ffmpeg made %d segments for %d pieces", i, len(pieces))
+		}
+	}
+	return out, nil
+}
+
 // Concat joins MP3 segments into one file with ffmpeg's concat demuxer and
 // stream copy (no re-encoding), adding the Xing header that lets players
 // show the length and seek at once.

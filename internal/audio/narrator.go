@@ -317,7 +317,7 @@ func encodeSegments(ctx context.Context, e Engine, enc Encoder, batch []planned)
 	if len(pcms) != len(texts) {
 		return nil, fmt.Errorf("%s returned %d pieces of audio for %d sentences", e.Name(), len(pcms), len(texts))
 	}
-	out := make([]madeSegment, len(batch))
+	joined := make([]PCM, len(batch))
 	at := 0
 	for i, p := range batch {
 		pcm, err := Join(pcms[at:at+counts[i]], sentenceGapMS)
@@ -333,11 +333,15 @@ func encodeSegments(ctx context.Context, e Engine, enc Encoder, batch []planned)
 			gap = headingGapMS
 		}
 		pcm.Samples = append(pcm.Samples, make([]int16, pcm.Rate*gap/1000)...)
-		mp3, err := enc.MP3(ctx, pcm)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = madeSegment{seg: store.Segment{Duration: pcm.Duration(), Bytes: int64(len(mp3))}, mp3: mp3}
+		joined[i] = pcm
+	}
+	mp3s, err := enc.MP3s(ctx, joined)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]madeSegment, len(batch))
+	for i := range batch {
+		out[i] = madeSegment{seg: store.Segment{Duration: joined[i].Duration(), Bytes: int64(len(mp3s[i]))}, mp3: mp3s[i]}
 	}
 	return out, nil
 }

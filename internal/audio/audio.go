@@ -77,10 +77,10 @@ func unavailable(format string, args ...any) error {
 // Settings choose and configure the engine; they come from
 // magazine.Publication.
 type Settings struct {
-	Engine   string // one of the Engine* names; "" means DefaultEngine
-	Voice    string // the engine's voice; "" for its default
-	HTTPURL  string // base URL of an OpenAI-compatible server
-	HTTPKey  string
+	Engine    string // one of the Engine* names; "" means DefaultEngine
+	Voice     string // the engine's voice; "" for its default
+	HTTPURL   string // base URL of an OpenAI-compatible server
+	HTTPKey   string
 	HTTPModel string
 	// ReadCaptions reads figure captions as "Image: caption".
 	ReadCaptions bool

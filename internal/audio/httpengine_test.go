@@ -53,7 +53,7 @@ func speechServer(t *testing.T, key string) *httptest.Server {
 			n := 24000 * len(req.Input) / 20
 			p := audio.PCM{Rate: 24000, Samples: make([]int16, n)}
 			for i := range p.Samples {
-				p.Samples[i] = int16(4000 * ((i / 30) % 2 * 2 - 1))
+				p.Samples[i] = int16(4000 * ((i/30)%2*2 - 1))
 			}
 			w.Header().Set("Content-Type", "audio/wav")
 			w.Write(p.WAV())

@@ -267,7 +267,7 @@ func (n *Narrator) render(ctx context.Context, articleID int64, emit func([]byte
 		return store.ArticleAudio{}, err
 	}
 	res := store.ArticleAudio{ArticleID: articleID, State: store.AudioReady, Engine: e.Name(), Voice: e.Voice(), Segments: keys,
-		FileKey: fileKey, Bytes: int64(len(file)), Rendered: len(spoken)}
+		FileKey: fileKey, Bytes: int64(len(file)), Rendered: len(spoken), SourceUpdatedAt: a.UpdatedAt}
 	for _, k := range keys {
 		res.Duration += have[k].Duration
 	}

@@ -102,7 +102,7 @@ var (
 	clock    = regexp.MustCompile(`\b([01]?\d|2[0-3]):([0-5]\d)(?:\s?([ap]\.?m\.?))?`)
 	// A four-digit number from 1100 to 2099 standing alone (not 1,200 or
 	// 1200.5) is read as a year; "the 1990s" as "the nineteen nineties".
-	year   = regexp.MustCompile(`(^|[^\d,.])(1[1-9]\d\d|20\d\d)('?s)?\b`)
+	year       = regexp.MustCompile(`(^|[^\d,.])(1[1-9]\d\d|20\d\d)('?s)?\b`)
 	number     = regexp.MustCompile(`\d[\d,]*(?:\.\d+)?`)
 	numberSign = regexp.MustCompile(`\bNo\.\s?(\d)`)
 

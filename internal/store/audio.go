@@ -33,8 +33,11 @@ type ArticleAudio struct {
 	Bytes     int64
 	// Rendered is how many segments the last narration spoke; the others
 	// were already stored.
-	Rendered  int
-	UpdatedAt time.Time
+	Rendered int
+	// SourceUpdatedAt is the article's UpdatedAt the narration was made
+	// from.
+	SourceUpdatedAt time.Time
+	UpdatedAt       time.Time
 }
 
 // Segment is one spoken paragraph kept in media storage.
@@ -44,19 +47,19 @@ type Segment struct {
 	Bytes    int64
 }
 
-const articleAudioColumns = "article_id, state, reason, engine, voice, segments, file_key, duration_ms, bytes, rendered, updated_at"
+const articleAudioColumns = "article_id, state, reason, engine, voice, segments, file_key, duration_ms, bytes, rendered, source_updated_at, updated_at"
 
 func scanArticleAudio(row interface{ Scan(...any) error }) (ArticleAudio, error) {
 	var a ArticleAudio
 	var segs string
-	var ms, updated int64
-	if err := row.Scan(&a.ArticleID, &a.State, &a.Reason, &a.Engine, &a.Voice, &segs, &a.FileKey, &ms, &a.Bytes, &a.Rendered, &updated); err != nil {
+	var ms, source, updated int64
+	if err := row.Scan(&a.ArticleID, &a.State, &a.Reason, &a.Engine, &a.Voice, &segs, &a.FileKey, &ms, &a.Bytes, &a.Rendered, &source, &updated); err != nil {
 		return a, err
 	}
 	if segs != "" {
 		a.Segments = strings.Split(segs, "\n")
 	}
-	a.Duration, a.UpdatedAt = time.Duration(ms)*time.Millisecond, unixTime(updated)
+	a.Duration, a.SourceUpdatedAt, a.UpdatedAt = time.Duration(ms)*time.Millisecond, unixTime(source), unixTime(updated)
 	return a, nil
 }
 
@@ -139,11 +142,12 @@ func (s *Store) ClaimAudio(ctx context.Context, articleID int64, stale time.Dura
 // FinishAudio records a finished narration.
 func (s *Store) FinishAudio(ctx context.Context, a ArticleAudio) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, `INSERT INTO article_audio (`+articleAudioColumns+`) VALUES (?, 'ready', '', ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := s.exec(ctx, tx, `INSERT INTO article_audio (`+articleAudioColumns+`) VALUES (?, 'ready', '', ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (article_id) DO UPDATE SET state = 'ready', reason = '', engine = excluded.engine, voice = excluded.voice,
 			segments = excluded.segments, file_key = excluded.file_key, duration_ms = excluded.duration_ms, bytes = excluded.bytes,
-			rendered = excluded.rendered, updated_at = excluded.updated_at`,
-			a.ArticleID, a.Engine, a.Voice, strings.Join(a.Segments, "\n"), a.FileKey, a.Duration.Milliseconds(), a.Bytes, a.Rendered, s.Now().Unix())
+			rendered = excluded.rendered, source_updated_at = excluded.source_updated_at, updated_at = excluded.updated_at`,
+			a.ArticleID, a.Engine, a.Voice, strings.Join(a.Segments, "\n"), a.FileKey, a.Duration.Milliseconds(), a.Bytes, a.Rendered,
+			a.SourceUpdatedAt.Unix(), s.Now().Unix())
 		if err != nil {
 			return fmt.Errorf("record narration of article %d: %w", a.ArticleID, err)
 		}
@@ -281,4 +285,32 @@ func (s *Store) SetAudioPosition(ctx context.Context, readerID, articleID int64,
 		}
 		return nil
 	})
+}
+
+// ArticlesToNarrate returns the published articles whose narration is due:
+// those published since recent that were never narrated (an archive
+// article waits for its first play or the backfill), and those edited
+// after their narration was made, once they have been left alone for
+// quiet (an editor saving every few seconds gets one narration, not ten).
+// Articles already queued or rendering are left out.
+func (s *Store) ArticlesToNarrate(ctx context.Context, now time.Time, recent, quiet time.Duration) ([]int64, error) {
+	rows, err := s.query(ctx, `SELECT a.id FROM articles a LEFT JOIN article_audio au ON au.article_id = a.id
+		WHERE a.status = 'published' AND a.updated_at <= ? AND (
+			(au.article_id IS NULL AND a.published_at >= ? AND a.published_at <= ?)
+			OR (au.state IN ('ready', 'failed') AND au.source_updated_at > 0 AND a.updated_at > au.source_updated_at))
+		ORDER BY a.published_at DESC LIMIT 100`,
+		now.Add(-quiet).Unix(), now.Add(-recent).Unix(), now.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("list articles to narrate: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list articles to narrate: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

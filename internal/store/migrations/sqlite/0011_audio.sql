@@ -23,6 +23,9 @@ CREATE TABLE article_audio (
     duration_ms INTEGER NOT NULL DEFAULT 0,
     bytes       INTEGER NOT NULL DEFAULT 0,
     rendered    INTEGER NOT NULL DEFAULT 0, -- segments spoken by the last narration (the rest were reused)
+    -- the article's updated_at that the last finished narration was made
+    -- from: a later edit queues a new one.
+    source_updated_at INTEGER NOT NULL DEFAULT 0,
     updated_at  INTEGER NOT NULL
 );
 CREATE INDEX article_audio_state ON article_audio (state);

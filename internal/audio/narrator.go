@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -25,6 +26,34 @@ type Narrator struct {
 	// Engine picks the engine for the publication's settings; New when
 	// nil. Tests give a fake or a counting engine.
 	Engine func(Settings) Engine
+
+	// The last Available check, kept for a minute: pages ask on every
+	// view, and a check runs the engine.
+	mu        sync.Mutex
+	checked   time.Time
+	checkedOf Settings
+	checkErr  error
+}
+
+// Available reports whether narration can be made here now: turned on,
+// and the engine and ffmpeg work. nil means yes; the error says what to
+// install or set. Readers see no player while it fails.
+func (n *Narrator) Available(ctx context.Context) error {
+	e, s, err := n.Current(ctx)
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if s == n.checkedOf && time.Since(n.checked) < time.Minute {
+		return n.checkErr
+	}
+	err = n.Encoder.Check(ctx)
+	if err == nil {
+		err = e.Check(ctx)
+	}
+	n.checked, n.checkedOf, n.checkErr = time.Now(), s, err
+	return err
 }
 
 // ErrOff is returned when the publication has narration turned off.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/masthead-press/masthead/internal/admin"
 	"github.com/masthead-press/masthead/internal/api"
+	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
@@ -53,6 +54,12 @@ type Config struct {
 	// Schedule asks the job queue to publish at t (jobs.Queue.PublishAt);
 	// without it the periodic run publishes within its period.
 	Schedule func(ctx context.Context, t time.Time) error
+	// Audio narrates articles (players, podcast feeds, the admin's Audio
+	// pages); nil turns narration off.
+	Audio *audio.Narrator
+	// Narrate queues an article's narration (jobs.Queue.Narrate) for the
+	// admin's "render again" and pronunciation changes.
+	Narrate func(ctx context.Context, articleID int64, priority int) error
 }
 
 // sessionCookies are the cookies that identify a reader or a member of
@@ -89,7 +96,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 
 	site, err := web.New(web.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
-		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued})
+		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio})
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,10 @@ func (s *Site) audience(r *http.Request) (string, bool) {
 		return "", false
 	}
 	if a.Entitlements[magazine.EntSubscriberContent] {
+		// Subscribers with audio see a player the others do not.
+		if a.Entitlements[magazine.EntAudio] {
+			return "subscriber+audio", true
+		}
 		return "subscriber", true
 	}
 	return "", false

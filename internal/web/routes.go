@@ -14,6 +14,10 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", page(s.home))
 	mux.Handle("GET /articles/{slug}", page(s.article))
 	mux.Handle("GET /articles/{slug}/{page}", page(s.article))
+	// Narration: access checked on every request, never cached.
+	mux.Handle("GET /articles/{slug}/audio.mp3", s.surface.Dynamic(s.audioFile))
+	mux.Handle("GET /articles/{slug}/audio/position", s.surface.Dynamic(s.audioPosition))
+	mux.Handle("POST /articles/{slug}/audio/position", s.cop.Handler(s.surface.Dynamic(limitForm(s.audioPosition))))
 	mux.Handle("GET /sections/{slug}", page(s.section))
 	mux.Handle("GET /tags/{slug}", page(s.tag))
 	mux.Handle("GET /authors", page(s.authors))

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
@@ -44,6 +45,7 @@ type Site struct {
 	assets  assets
 
 	billing      *billing.Service
+	audio        *audio.Narrator
 	mail         *mail.Templates
 	now          func() time.Time
 	logLinks     bool
@@ -87,6 +89,9 @@ type Config struct {
 	// MailQueued, if set, is told when a message that should not wait (a
 	// sign-in link) was put in the outbox, so delivery starts at once.
 	MailQueued func(ctx context.Context)
+	// Audio narrates articles for readers with the audio entitlement; nil
+	// shows no player.
+	Audio *audio.Narrator
 }
 
 // New parses the templates and hashes the assets.
@@ -96,7 +101,7 @@ func New(cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
-		billing: cfg.Billing, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
+		billing: cfg.Billing, audio: cfg.Audio, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
 		common: auth.NewCommonPasswords()}
 	if s.now == nil {
 		s.now = time.Now

@@ -1,0 +1,206 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/audio"
+	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/billing"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/mail"
+	"github.com/masthead-press/masthead/internal/server"
+	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/storetest"
+)
+
+// audioFixture is the fixture's magazine served with narration (espeak-ng,
+// the quickest engine) and four readers: nobody, a registered reader, a
+// subscriber whose plan has no audio, and one whose plan has it.
+type audioFixture struct {
+	*fixture
+	narrator                      *audio.Narrator
+	svc                           *billing.Service
+	tm                            *billing.TestMode
+	registered, reading, listener string // cookies
+	listenerID                    int64
+}
+
+func needAudioTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"espeak-ng", "ffmpeg"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not installed; CI installs it", tool)
+			}
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+}
+
+func newAudioFixture(t *testing.T) *audioFixture {
+	t.Helper()
+	needAudioTools(t)
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	f := &audioFixture{fixture: newFixture(t, st)}
+	pub, err := st.Publication(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub.AudioEngine = audio.EngineEspeak
+	if err := st.SetPublication(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := mail.LoadTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tm = billing.NewTestMode()
+	f.svc = billing.New(st, f.tm, tmpl, billing.Options{Publication: "Demo", BaseURL: "https://mag.example"})
+	f.narrator = &audio.Narrator{Store: st, Files: f.files}
+	f.h, err = server.New(server.Config{Store: st, Files: f.files, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		BaseURL: "https://mag.example", Billing: f.svc, Mail: tmpl, Audio: f.narrator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func(name string, ents ...magazine.Entitlement) magazine.Plan {
+		p := magazine.Plan{Name: name, MonthlyPrice: 800, Currency: "USD", RefundWindowDays: 60, Active: true, Entitlements: ents}
+		if err := st.CreatePlan(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	readingPlan := plan("Reading", magazine.EntSubscriberContent)
+	audioPlan := plan("Everything", magazine.EntSubscriberContent, magazine.EntAudio)
+	var id int64
+	f.registered, _ = readerCookie(t, st, "registered@example.com")
+	f.reading, id = readerCookie(t, st, "reading@example.com")
+	f.subscribe(t, id, readingPlan.ID)
+	f.listener, f.listenerID = readerCookie(t, st, "listener@example.com")
+	f.subscribe(t, f.listenerID, audioPlan.ID)
+	return f
+}
+
+func (f *audioFixture) subscribe(t *testing.T, readerID, planID int64) {
+	t.Helper()
+	co, err := f.svc.StartCheckout(context.Background(), readerID, planID, "month", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.tm.Pay(context.Background(), co.ID, billing.TestCardSuccess); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readerCookie makes a reader with a session and returns its cookie.
+func readerCookie(t *testing.T, st *store.Store, email string) (string, int64) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := st.CreateReader(ctx, email, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, hash := auth.NewSessionID()
+	if err := st.CreateUnverifiedSession(ctx, r.ID, store.NewReaderSession{IDHash: hash, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return auth.SecureReaderCookieName + "=" + id, r.ID
+}
+
+// isMP3 reports whether b starts like an MP3 (an ID3 tag or a frame sync).
+func isMP3(b string) bool {
+	return strings.HasPrefix(b, "ID3") || len(b) > 2 && b[0] == 0xff && b[1]&0xe0 == 0xe0
+}
+
+// TestNoAudioLeaks: a narration is its article's text spoken. Anonymous
+// and registered readers, and subscribers without audio, get 403 and no
+// audio byte on every request, ranged or not, and the stored file is not
+// reachable under /media; the subscriber with audio (the control) hears
+// it, with Range and ETag.
+func TestNoAudioLeaks(t *testing.T) {
+	t.Parallel()
+	f := newAudioFixture(t)
+	for _, a := range []magazine.Article{f.gated, f.public} {
+		url := "/articles/" + a.Slug + "/audio.mp3"
+		// The control first: a first play narrates and streams.
+		first := f.get(t, url, "Cookie", f.listener)
+		if first.status != http.StatusOK || !isMP3(first.body) || first.header.Get("Content-Type") != "audio/mpeg" {
+			t.Fatalf("%s: the listener's first play: %d %q, %d bytes", a.Slug, first.status, first.header.Get("Content-Type"), len(first.body))
+		}
+		aa, err := f.st.ArticleAudio(context.Background(), a.ID)
+		if err != nil || aa.State != store.AudioReady {
+			t.Fatalf("%s: after the first play: %+v %v", a.Slug, aa, err)
+		}
+		for _, viewer := range []struct{ name, cookie string }{{"anonymous", ""}, {"registered", f.registered}, {"subscriber without audio", f.reading}} {
+			for _, rng := range []string{"", "bytes=0-", "bytes=100-199", "bytes=abc"} {
+				headers := []string{"Cookie", viewer.cookie}
+				if rng != "" {
+					headers = append(headers, "Range", rng)
+				}
+				r := f.get(t, url, headers...)
+				if r.status != http.StatusForbidden || isMP3(r.body) || strings.HasPrefix(r.header.Get("Content-Type"), "audio/") || len(r.body) > 200 {
+					t.Errorf("%s, %s, Range %q: %d %q, %d bytes", a.Slug, viewer.name, rng, r.status, r.header.Get("Content-Type"), len(r.body))
+				}
+			}
+			for _, p := range []string{"/media/" + aa.FileKey, "/media/" + aa.Segments[0][:2] + "/" + aa.Segments[0] + ".mpa"} {
+				if r := f.get(t, p, "Cookie", viewer.cookie); r.status != http.StatusNotFound || isMP3(r.body) {
+					t.Errorf("%s, %s: %s answered %d", a.Slug, viewer.name, p, r.status)
+				}
+			}
+			if r := f.get(t, "/articles/"+a.Slug+"/audio/position", "Cookie", viewer.cookie); r.status != http.StatusForbidden {
+				t.Errorf("%s, %s: position answered %d", a.Slug, viewer.name, r.status)
+			}
+			page := f.get(t, "/articles/"+a.Slug, "Cookie", viewer.cookie)
+			lacks(t, page, "audio.mp3", "<audio")
+			contains(t, page, "Listen to this article")
+		}
+
+		// The control, from the kept file: whole, ranged, revalidated.
+		whole := f.get(t, url, "Cookie", f.listener)
+		if whole.status != http.StatusOK || !isMP3(whole.body) || whole.header.Get("ETag") == "" || whole.header.Get("Accept-Ranges") != "bytes" {
+			t.Fatalf("%s: the listener: %d, ETag %q, Accept-Ranges %q", a.Slug, whole.status, whole.header.Get("ETag"), whole.header.Get("Accept-Ranges"))
+		}
+		part := f.get(t, url, "Cookie", f.listener, "Range", "bytes=100-199")
+		if part.status != http.StatusPartialContent || part.body != whole.body[100:200] {
+			t.Errorf("%s: Range answered %d with %d bytes", a.Slug, part.status, len(part.body))
+		}
+		if r := f.get(t, url, "Cookie", f.listener, "Range", "bytes=abc"); r.status != http.StatusRequestedRangeNotSatisfiable || isMP3(r.body) {
+			t.Errorf("%s: a malformed Range answered %d", a.Slug, r.status)
+		}
+		if r := f.get(t, url, "Cookie", f.listener, "If-None-Match", whole.header.Get("ETag")); r.status != http.StatusNotModified {
+			t.Errorf("%s: If-None-Match answered %d", a.Slug, r.status)
+		}
+		page := f.get(t, "/articles/"+a.Slug, "Cookie", f.listener)
+		contains(t, page, `src="`+url+`"`, "<audio")
+	}
+}
+
+// TestAudioPosition: the listener's place is remembered on the server.
+func TestAudioPosition(t *testing.T) {
+	t.Parallel()
+	f := newAudioFixture(t)
+	url := "/articles/" + f.gated.Slug + "/audio/position"
+	req := httptest.NewRequest("POST", url, strings.NewReader("seconds=42.5"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Cookie", f.listener)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNoContent {
+		t.Fatalf("save: %d %s", rec.Code, rec.Body)
+	}
+	r := f.get(t, url, "Cookie", f.listener)
+	if r.status != http.StatusOK || !bytes.Contains([]byte(r.body), []byte(`"seconds":42.5`)) {
+		t.Fatalf("read: %d %s", r.status, r.body)
+	}
+}

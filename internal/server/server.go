@@ -105,7 +105,7 @@ func New(cfg Config) (http.Handler, error) {
 	api.New(api.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
 	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now,
-		Schedule: cfg.Schedule, PreviewPage: site.Preview})
+		Schedule: cfg.Schedule, PreviewPage: site.Preview, Audio: cfg.Audio, Narrate: cfg.Narrate})
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/httpx"
+	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
 )
 

@@ -19,7 +19,7 @@ import (
 	"github.com/masthead-press/masthead/internal/store"
 )
 
-var audioPages = []string{"audio", "audio_lexicon"}
+var audioPages = []string{"audio", "audio_lexicon", "audio_feeds"}
 
 func (a *Admin) parseAudioTemplates() error {
 	for _, name := range audioPages {
@@ -359,4 +359,14 @@ func parseLexiconCSV(rd io.Reader) ([]store.LexiconEntry, error) {
 		return nil, magazine.Errorf(magazine.EINVALID, "The CSV has no entries.")
 	}
 	return out, nil
+}
+
+// feedsPage shows, per private podcast feed, how many addresses used it in
+// the last week: a feed passed around shows dozens.
+func (a *Admin) feedsPage(w http.ResponseWriter, r *http.Request, me *store.Session) error {
+	use, err := a.store.PodcastFeedUse(r.Context(), a.now().AddDate(0, 0, -7))
+	if err != nil {
+		return err
+	}
+	return a.render(w, http.StatusOK, "audio_feeds", a.newPage(me, "Podcast feeds"), use)
 }

@@ -102,6 +102,7 @@ func (a *Admin) routes() []route {
 		{"GET /admin/audio", staff, a.audioPage},
 		{"GET /admin/audio/articles/{id}/listen", staff, a.listenAudio},
 		{"POST /admin/audio/articles/{id}/render", settings, a.renderAgain},
+		{"GET /admin/audio/feeds", circulation, a.feedsPage},
 		{"GET /admin/audio/lexicon", settings, a.lexiconPage},
 		{"POST /admin/audio/lexicon", settings, a.saveLexicon},
 		{"POST /admin/audio/lexicon/{id}/delete", settings, a.deleteLexicon},

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"io"
 	"log/slog"
 	"net/http"
@@ -202,5 +203,123 @@ func TestAudioPosition(t *testing.T) {
 	r := f.get(t, url, "Cookie", f.listener)
 	if r.status != http.StatusOK || !bytes.Contains([]byte(r.body), []byte(`"seconds":42.5`)) {
 		t.Fatalf("read: %d %s", r.status, r.body)
+	}
+}
+
+// post sends a form as the site's own page would.
+func (f *audioFixture) post(t *testing.T, path, cookie string) response {
+	t.Helper()
+	req := httptest.NewRequest("POST", path, strings.NewReader(""))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Cookie", cookie)
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	return response{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
+}
+
+var feedPattern = `https://mag\.example(/podcast/[A-Za-z0-9_-]{43}/feed\.xml)`
+
+// rss is what the feed test reads of a feed.
+type rss struct {
+	XMLName xml.Name `xml:"rss"`
+	Version string   `xml:"version,attr"`
+	Channel struct {
+		Title       string `xml:"title"`
+		Link        string `xml:"link"`
+		Description string `xml:"description"`
+		Language    string `xml:"language"`
+		ITunesImage struct {
+			Href string `xml:"href,attr"`
+		} `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd image"`
+		ITunesCategory struct {
+			Text string `xml:"text,attr"`
+		} `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd category"`
+		ITunesExplicit string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd explicit"`
+		ITunesAuthor   string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd author"`
+		Items          []struct {
+			Title     string `xml:"title"`
+			GUID      string `xml:"guid"`
+			Enclosure struct {
+				URL    string `xml:"url,attr"`
+				Type   string `xml:"type,attr"`
+				Length int64  `xml:"length,attr"`
+			} `xml:"enclosure"`
+			Duration string `xml:"http://www.itunes.com/dtds/podcast-1.0.dtd duration"`
+		} `xml:"item"`
+	} `xml:"channel"`
+}
+
+// TestPodcastFeedLeaks: a subscriber with audio gets a private feed that
+// validates as RSS 2.0 with Apple's itunes: tags, whose enclosures answer
+// Range with 206. A reset feed URL, and any feed once the subscription has
+// ended, give no item and no audio byte; a reader without audio gets no
+// feed at all.
+func TestPodcastFeedLeaks(t *testing.T) {
+	t.Parallel()
+	f := newAudioFixture(t)
+	ctx := context.Background()
+	for _, a := range []magazine.Article{f.gated, f.public} {
+		if _, err := f.narrator.Render(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := f.post(t, "/account/podcast", f.reading); r.status == http.StatusOK || regexpFind(r.body, feedPattern) != "" {
+		t.Fatalf("a reader without audio got a feed: %d", r.status)
+	}
+	made := f.post(t, "/account/podcast", f.listener)
+	feed := regexpFind(made.body, feedPattern)
+	if made.status != http.StatusOK || feed == "" {
+		t.Fatalf("making the feed: %d, no feed URL", made.status)
+	}
+	r := f.get(t, feed) // podcast apps send no cookie
+	var doc rss
+	if err := xml.Unmarshal([]byte(r.body), &doc); err != nil || r.status != http.StatusOK {
+		t.Fatalf("feed: %d %v", r.status, err)
+	}
+	c := doc.Channel
+	if doc.Version != "2.0" || c.Title == "" || c.Link == "" || c.Description == "" || c.Language == "" || c.ITunesImage.Href == "" ||
+		c.ITunesCategory.Text == "" || c.ITunesExplicit == "" || c.ITunesAuthor == "" {
+		t.Errorf("feed lacks a required tag: %+v", c)
+	}
+	if len(c.Items) != 2 || c.Items[0].Title != f.gated.Headline {
+		t.Fatalf("items %+v, want the two narrated articles, newest first", c.Items)
+	}
+	encl := strings.TrimPrefix(c.Items[0].Enclosure.URL, "https://mag.example")
+	if c.Items[0].Enclosure.Type != "audio/mpeg" || c.Items[0].Enclosure.Length == 0 || c.Items[0].Duration == "" {
+		t.Errorf("enclosure %+v", c.Items[0])
+	}
+	if r := f.get(t, encl, "Range", "bytes=0-99"); r.status != http.StatusPartialContent || len(r.body) != 100 || !isMP3(r.body) {
+		t.Fatalf("enclosure with Range: %d, %d bytes", r.status, len(r.body))
+	}
+
+	// Reset: the old address stops at once, the new one works.
+	reset := regexpFind(f.post(t, "/account/podcast", f.listener).body, feedPattern)
+	if reset == "" || reset == feed {
+		t.Fatal("no new feed address")
+	}
+	oldEncl := encl
+	for _, p := range []string{feed, oldEncl} {
+		if r := f.get(t, p); r.status != http.StatusNotFound || strings.Contains(r.body, "<item>") || isMP3(r.body) {
+			t.Errorf("reset feed: %s answered %d", p, r.status)
+		}
+	}
+	if r := f.get(t, reset); r.status != http.StatusOK || !strings.Contains(r.body, "<item>") {
+		t.Fatalf("the new feed: %d", r.status)
+	}
+	newEncl := strings.Replace(oldEncl, strings.Split(feed, "/")[2], strings.Split(reset, "/")[2], 1)
+
+	// The subscription ends: the feed and its enclosures stop.
+	subs, err := f.st.ReaderSubscriptions(ctx, f.listenerID)
+	if err != nil || len(subs) != 1 {
+		t.Fatal(subs, err)
+	}
+	if err := f.svc.CancelNow(ctx, subs[0].ID, billing.Actor{Staff: "test@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{reset, newEncl} {
+		if r := f.get(t, p, "Range", "bytes=0-99"); r.status != http.StatusForbidden || strings.Contains(r.body, "<item>") || isMP3(r.body) {
+			t.Errorf("ended subscription: %s answered %d", p, r.status)
+		}
 	}
 }

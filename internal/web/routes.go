@@ -48,6 +48,12 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("POST /account/email", post(s.changeEmail))
 	mux.Handle("POST /account/password", post(s.setPassword))
 	mux.Handle("GET /account/data.json", dynamic(s.exportData))
+	mux.Handle("POST /account/podcast", post(s.makeFeed))
+	// A subscriber's private podcast feed and its enclosures: the secret
+	// in the path (logged by its pattern, like a link token) is the key,
+	// checked with the subscription every time.
+	mux.Handle("GET /podcast/{token}/feed.xml", dynamic(s.podcastFeed))
+	mux.Handle("GET /podcast/{token}/audio/{file}", dynamic(s.podcastAudio))
 	mux.Handle("POST /account/delete", post(s.deleteAccount))
 	mux.Handle("GET /account/receipts/{id}", dynamic(s.receipt))
 

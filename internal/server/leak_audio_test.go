@@ -48,7 +48,11 @@ func needAudioTools(t *testing.T) {
 	}
 }
 
-func newAudioFixture(t *testing.T) *audioFixture {
+func newAudioFixture(t *testing.T) *audioFixture { return newAudioFixtureAt(t, "https://mag.example") }
+
+// newAudioFixtureAt serves the magazine as baseURL; an http:// one makes
+// the cookies a browser on a test server can hold.
+func newAudioFixtureAt(t *testing.T, baseURL string) *audioFixture {
 	t.Helper()
 	needAudioTools(t)
 	ctx := context.Background()
@@ -70,7 +74,7 @@ func newAudioFixture(t *testing.T) *audioFixture {
 	f.svc = billing.New(st, f.tm, tmpl, billing.Options{Publication: "Demo", BaseURL: "https://mag.example"})
 	f.narrator = &audio.Narrator{Store: st, Files: f.files}
 	f.h, err = server.New(server.Config{Store: st, Files: f.files, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		BaseURL: "https://mag.example", Billing: f.svc, Mail: tmpl, Audio: f.narrator})
+		BaseURL: baseURL, Billing: f.svc, Mail: tmpl, Audio: f.narrator})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +88,16 @@ func newAudioFixture(t *testing.T) *audioFixture {
 	readingPlan := plan("Reading", magazine.EntSubscriberContent)
 	audioPlan := plan("Everything", magazine.EntSubscriberContent, magazine.EntAudio)
 	var id int64
+	name := auth.SecureReaderCookieName
+	if !strings.HasPrefix(baseURL, "https://") {
+		name = auth.ReaderCookieName
+	}
 	f.registered, _ = readerCookie(t, st, "registered@example.com")
 	f.reading, id = readerCookie(t, st, "reading@example.com")
 	f.subscribe(t, id, readingPlan.ID)
 	f.listener, f.listenerID = readerCookie(t, st, "listener@example.com")
 	f.subscribe(t, f.listenerID, audioPlan.ID)
+	f.registered, f.reading, f.listener = name+f.registered, name+f.reading, name+f.listener
 	return f
 }
 
@@ -103,7 +112,8 @@ func (f *audioFixture) subscribe(t *testing.T, readerID, planID int64) {
 	}
 }
 
-// readerCookie makes a reader with a session and returns its cookie.
+// readerCookie makes a reader with a session and returns its cookie's
+// "=value" (the caller puts the name before it).
 func readerCookie(t *testing.T, st *store.Store, email string) (string, int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -115,7 +125,7 @@ func readerCookie(t *testing.T, st *store.Store, email string) (string, int64) {
 	if err := st.CreateUnverifiedSession(ctx, r.ID, store.NewReaderSession{IDHash: hash, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	return auth.SecureReaderCookieName + "=" + id, r.ID
+	return "=" + id, r.ID
 }
 
 // isMP3 reports whether b starts like an MP3 (an ID3 tag or a frame sync).

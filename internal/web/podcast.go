@@ -172,4 +172,3 @@ func (s *Site) podcastFor(r *http.Request, readerID int64, url string) (*podcast
 	}
 	return &podcastBlock{HasFeed: has, URL: url}, nil
 }
-

@@ -43,8 +43,8 @@
     var t = Math.floor(audio.currentTime);
     if (t === lastSaved || !restored && saved > 0 && t === 0) return;
     lastSaved = t;
-    var body = new FormData();
-    body.append("seconds", String(t));
+    // URL-encoded, not FormData: the site reads forms, not multipart.
+    var body = new URLSearchParams({ seconds: String(t) });
     if (navigator.sendBeacon && document.visibilityState === "hidden") {
       navigator.sendBeacon(positionURL, body);
     } else {

@@ -19,11 +19,12 @@ const (
 	// NarratePeriod is how often published and edited articles are looked
 	// for; NarrateQuiet is how long an edited article must be left alone
 	// before it is narrated again (the debounce); NarrateRecent is how far
-	// back "just published" goes (older articles are the archive: first
-	// play and the backfill narrate them).
+	// back "just published" goes: older articles are the archive, which
+	// first play and the backfill narrate (a server started on an imported
+	// or generated archive must not spend hours narrating it).
 	NarratePeriod = 30 * time.Second
 	NarrateQuiet  = 30 * time.Second
-	NarrateRecent = 7 * 24 * time.Hour
+	NarrateRecent = time.Hour
 )
 
 // Priorities of narration jobs: River runs 1 first.

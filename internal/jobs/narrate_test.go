@@ -31,7 +31,7 @@ func TestNarrateOnPublish(t *testing.T) {
 			}
 			return a
 		}
-		fresh := publish("Fresh news", now.Add(-time.Hour))
+		fresh := publish("Fresh news", now.Add(-10*time.Minute))
 		archive := publish("Old news", now.AddDate(-1, 0, 0))
 
 		var mu sync.Mutex

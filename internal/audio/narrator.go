@@ -168,19 +168,38 @@ func (n *Narrator) Render(ctx context.Context, articleID int64) (store.ArticleAu
 // Stream narrates an article into w while it renders, segment by segment
 // (bare MP3 frames play back to back), for the first play of an article
 // that was never narrated; then it keeps the finished file like Render.
-// flush is called after each segment.
+// flush is called after each segment. A listener who leaves early does
+// not stop the narration: it is finished (within streamTimeout) and kept,
+// so the next play is the whole file.
 func (n *Narrator) Stream(ctx context.Context, articleID int64, w io.Writer, flush func()) error {
+	listening := ctx
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), streamTimeout)
+	defer cancel()
+	gone := false
 	_, err := n.render(ctx, articleID, func(mp3 []byte) error {
+		if gone || listening.Err() != nil {
+			gone = true
+			return nil
+		}
 		if _, err := w.Write(mp3); err != nil {
-			return err
+			gone = true
+			return nil
 		}
 		if flush != nil {
 			flush()
 		}
 		return nil
 	})
+	if err != nil && !errors.Is(err, ErrOff) {
+		if serr := n.Store.SetAudioState(ctx, articleID, store.AudioFailed, Reason(err)); serr != nil {
+			n.log().Warn("cannot record a failed narration", "article", articleID, "err", serr)
+		}
+	}
 	return err
 }
+
+// streamTimeout bounds a first play's narration, listener or not.
+const streamTimeout = 15 * time.Minute
 
 // Reason is what the admin is shown of a failed narration: the coded
 // message, or the engine's own words (staff need them to fix the setup;
@@ -262,8 +281,7 @@ func (n *Narrator) render(ctx context.Context, articleID int64, emit func([]byte
 				return store.ArticleAudio{}, err
 			}
 			if err := emit(b); err != nil {
-				// The listener left: keep what was made, finish later.
-				return store.ArticleAudio{}, fmt.Errorf("listener gone: %w", err)
+				return store.ArticleAudio{}, err
 			}
 			parts = append(parts, b)
 		}

@@ -183,3 +183,23 @@ func TestNarrationFailure(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestNarrationStreamListenerLeaves: a listener who stops after the first
+// segment does not stop the narration: it is finished and kept.
+func TestNarrationStreamListenerLeaves(t *testing.T) {
+	t.Parallel()
+	x := newNarration(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	writes := 0
+	err := x.n.Stream(ctx, x.a.ID, writerFunc(func(p []byte) (int, error) { writes++; cancel(); return len(p), nil }), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if writes != 1 {
+		t.Errorf("%d writes after the listener left, want 1", writes)
+	}
+	res, err := x.st.ArticleAudio(context.Background(), x.a.ID)
+	if err != nil || res.State != store.AudioReady || len(res.Segments) != 6 {
+		t.Fatalf("after the listener left: %+v, %v", res, err)
+	}
+}

@@ -27,32 +27,54 @@ type Narrator struct {
 	// nil. Tests give a fake or a counting engine.
 	Engine func(Settings) Engine
 
-	// The last Available check, kept for a minute: pages ask on every
-	// view, and a check runs the engine.
-	mu        sync.Mutex
-	checked   time.Time
-	checkedOf Settings
-	checkErr  error
+	// The last Available check: pages ask on every view, and a check runs
+	// the engine (Festival takes a good part of a second).
+	mu         sync.Mutex
+	checked    time.Time
+	checkedOf  Settings
+	checkErr   error
+	refreshing bool
 }
+
+// recheck is how old an Available answer may be before it is refreshed.
+const recheck = 5 * time.Minute
 
 // Available reports whether narration can be made here now: turned on,
 // and the engine and ffmpeg work. nil means yes; the error says what to
-// install or set. Readers see no player while it fails.
+// install or set. Readers see no player while it fails. Only the first
+// call (and a change of settings) waits for the check; after that an
+// answer older than recheck is refreshed in the background, so no page
+// view pays for running the engine.
 func (n *Narrator) Available(ctx context.Context) error {
 	e, s, err := n.Current(ctx)
 	if err != nil {
 		return err
 	}
 	n.mu.Lock()
-	defer n.mu.Unlock()
-	if s == n.checkedOf && time.Since(n.checked) < time.Minute {
-		return n.checkErr
+	if s == n.checkedOf && !n.checked.IsZero() {
+		err := n.checkErr
+		if time.Since(n.checked) > recheck && !n.refreshing {
+			n.refreshing = true
+			go n.check(context.WithoutCancel(ctx), e, s)
+		}
+		n.mu.Unlock()
+		return err
 	}
-	err = n.Encoder.Check(ctx)
+	n.mu.Unlock()
+	return n.check(ctx, e, s)
+}
+
+// check runs the engine's and ffmpeg's checks and keeps the answer.
+func (n *Narrator) check(ctx context.Context, e Engine, s Settings) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	err := n.Encoder.Check(ctx)
 	if err == nil {
 		err = e.Check(ctx)
 	}
-	n.checked, n.checkedOf, n.checkErr = time.Now(), s, err
+	n.mu.Lock()
+	n.checked, n.checkedOf, n.checkErr, n.refreshing = time.Now(), s, err, false
+	n.mu.Unlock()
 	return err
 }
 

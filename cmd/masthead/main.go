@@ -41,6 +41,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return readerCmd(ctx, rest, getenv, stdout, stderr)
 	case "search":
 		return searchCmd(ctx, rest, getenv, stdout, stderr)
+	case "audio":
+		return audioCmd(ctx, rest, getenv, stdout, stderr)
+	case "doctor":
+		return doctorCmd(ctx, rest, getenv, stdout)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "masthead", version())
 		return nil
@@ -68,6 +72,8 @@ Commands:
   user      create a member of staff: masthead user create --email E --role owner
   reader    comp a reader's subscription, or print a sign-in link for one: masthead reader help
   search    rebuild the full-text search index: masthead search reindex
+  audio     narrate the archive, or a text file: masthead audio help
+  doctor    list the optional tools (speech engines, ffmpeg...) and how to install them
   version   print the version
   help      show this help, or the flags of a command: masthead help serve
 
@@ -91,7 +97,9 @@ func helpFor(ctx context.Context, cmd string, getenv func(string) string, stdout
 	switch cmd {
 	case "serve", "migrate", "demo":
 		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
-	case "user", "reader", "search":
+	case "doctor":
+		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
+	case "user", "reader", "search", "audio":
 		return run(ctx, []string{"masthead", cmd, "help"}, getenv, stdout, stderr)
 	}
 	return usageError(fmt.Sprintf("no help for unknown command %q", cmd))

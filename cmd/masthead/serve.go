@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/admin"
+	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
 	"github.com/masthead-press/masthead/internal/httpx"
@@ -115,10 +116,17 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return queue.PublishAt(ctx, t)
 	}
 	editions, buildEditions := editionBuilder(st, files, log, baseURL, func() *jobs.Queue { return queue })
+	narrator := &audio.Narrator{Store: st, Files: files, Log: log}
+	narrate := func(ctx context.Context, id int64, priority int) error {
+		if queue == nil {
+			return nil
+		}
+		return queue.Narrate(ctx, id, priority)
+	}
 	registry := server.NewMetricsRegistry()
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, SearchesPerMinute: searchRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
-		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions})
+		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate})
 	if err != nil {
 		return err
 	}
@@ -126,9 +134,13 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale})
+	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale,
+		Narrate: func(ctx context.Context, id int64) error { _, err := narrator.Render(ctx, id); return err }})
 	if err != nil {
 		return err
+	}
+	if demoMode {
+		narrateNewestIssue(ctx, st, narrator, queue, log)
 	}
 	defer queue.Close() // before st.Close: River works through the store's connection
 	go st.WatchVersion(ctx, time.Second)
@@ -295,4 +307,32 @@ func mailDeliverer(st *store.Store, files media.Storage, log *slog.Logger, smtpU
 	sender.Files = files // an issue's EPUB, for a Kindle
 	d.Sender = sender
 	return d, nil
+}
+
+// narrateNewestIssue queues the narration of the demo's newest issue at
+// low priority, one article after another on the audio queue: the rest of
+// the archive is narrated on first play (narrating it all at start would
+// keep both cores busy for hours).
+func narrateNewestIssue(ctx context.Context, st *store.Store, n *audio.Narrator, q *jobs.Queue, log *slog.Logger) {
+	if err := n.Available(ctx); err != nil {
+		log.Warn("narration is not available; readers see no player (masthead doctor says what to install)", "err", err)
+		return
+	}
+	issues, _, err := st.Issues(ctx, store.IssueFilter{Limit: 1})
+	if err != nil || len(issues) == 0 {
+		return
+	}
+	arts, err := st.IssueContents(ctx, issues[0].ID)
+	if err != nil {
+		log.Warn("cannot list the newest issue for narration", "err", err)
+		return
+	}
+	for _, a := range arts {
+		if aa, err := st.ArticleAudio(ctx, a.ID); a.Status != magazine.StatusPublished || err == nil && aa.State == store.AudioReady {
+			continue
+		}
+		if err := q.Narrate(ctx, a.ID, jobs.PriorityBackground); err != nil {
+			log.Warn("cannot queue a demo narration", "article", a.ID, "err", err)
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/edition"
@@ -73,6 +74,10 @@ type Config struct {
 	// if set, asks the job queue for a build run now.
 	Editions      *edition.Builder
 	BuildEditions func(ctx context.Context)
+	// Audio and Narrate run the Audio pages: narration states, "render
+	// again" (Narrate queues it) and the pronunciation dictionary.
+	Audio   *audio.Narrator
+	Narrate func(ctx context.Context, articleID int64, priority int) error
 }
 
 // Admin serves /admin.
@@ -93,6 +98,8 @@ type Admin struct {
 	images *media.Ingester
 
 	schedule      func(ctx context.Context, t time.Time) error
+	audio         *audio.Narrator
+	narrate       func(ctx context.Context, articleID int64, priority int) error
 	publicPreview func(w http.ResponseWriter, r *http.Request, a magazine.Article, v magazine.Viewer) error
 
 	// Sign-in attempts are limited per IP address and per account, known
@@ -125,6 +132,8 @@ func New(cfg Config) (*Admin, error) {
 		files:   cfg.Files,
 
 		schedule:      cfg.Schedule,
+		audio:         cfg.Audio,
+		narrate:       cfg.Narrate,
 		publicPreview: cfg.PreviewPage,
 		mailQueued:    cfg.MailQueued,
 		editions:      cfg.Editions,
@@ -162,6 +171,9 @@ func New(cfg Config) (*Admin, error) {
 			return nil, fmt.Errorf("parse admin template %s: %w", name, err)
 		}
 		a.pages[name] = t
+	}
+	if err := a.parseAudioTemplates(); err != nil {
+		return nil, err
 	}
 	if err := a.parseCirculationTemplates(); err != nil {
 		return nil, err

@@ -104,6 +104,18 @@ func (a *Admin) routes() []route {
 		{"POST /admin/authors", taxonomy, a.createAuthor},
 		{"GET /admin/authors/{id}", taxonomy, a.authorPage},
 		{"POST /admin/authors/{id}", taxonomy, a.updateAuthor},
+		// Audio (audio.go): narration states for staff; render again and
+		// the pronunciation dictionary for those who manage settings.
+		{"GET /admin/audio", staff, a.audioPage},
+		{"GET /admin/audio/articles/{id}/listen", staff, a.listenAudio},
+		{"POST /admin/audio/articles/{id}/render", settings, a.renderAgain},
+		{"GET /admin/audio/feeds", circulation, a.feedsPage},
+		{"GET /admin/audio/lexicon", settings, a.lexiconPage},
+		{"POST /admin/audio/lexicon", settings, a.saveLexicon},
+		{"POST /admin/audio/lexicon/{id}/delete", settings, a.deleteLexicon},
+		{"GET /admin/audio/lexicon/hear", settings, a.hearLexicon},
+		{"GET /admin/audio/lexicon.csv", settings, a.exportLexicon},
+		{"POST /admin/audio/lexicon.csv", settings, a.importLexicon},
 		{"GET /admin/settings", settings, a.settingsPage},
 		{"POST /admin/settings", settings, a.saveSettings},
 		// Articles: the list, the editor and revisions. write_own opens the

@@ -25,6 +25,10 @@ func (a *Admin) settingsPage(w http.ResponseWriter, r *http.Request, me *store.S
 		"name": pub.Name, "tagline": pub.Tagline, "locale": pub.Locale, "time_zone": pub.TimeZone,
 		"preview_paragraphs": strconv.Itoa(pub.PreviewParagraphs), "meter_articles": strconv.Itoa(pub.MeterArticles),
 		"support_email": pub.SupportEmail,
+		"audio_engine":  pub.AudioEngine, "audio_voice": pub.AudioVoice, "audio_http_url": pub.AudioHTTPURL, "audio_http_model": pub.AudioHTTPModel,
+	}
+	if pub.AudioCaptions {
+		p.Form["audio_captions"] = "on"
 	}
 	if pub.RequireAdminTOTP {
 		p.Form["require_admin_totp"] = "on"
@@ -40,11 +44,17 @@ func (a *Admin) saveSettings(w http.ResponseWriter, r *http.Request, me *store.S
 		return err
 	}
 	p := a.newPage(me, "Settings")
-	for _, k := range append([]string{"name", "tagline", "locale", "time_zone", "preview_paragraphs", "meter_articles", "require_admin_totp", "support_email"}, editionSettingKeys...) {
+	for _, k := range append([]string{"name", "tagline", "locale", "time_zone", "preview_paragraphs", "meter_articles", "require_admin_totp", "support_email",
+		"audio_engine", "audio_voice", "audio_http_url", "audio_http_model", "audio_captions"}, editionSettingKeys...) {
 		p.Form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	wasRequired := pub.RequireAdminTOTP
 	err = readSettings(p.Form, &pub)
+	pub.AudioEngine, pub.AudioVoice, pub.AudioHTTPURL, pub.AudioHTTPModel = p.Form["audio_engine"], p.Form["audio_voice"], p.Form["audio_http_url"], p.Form["audio_http_model"]
+	pub.AudioCaptions = p.Form["audio_captions"] != ""
+	if key := strings.TrimSpace(r.PostFormValue("audio_http_key")); key != "" {
+		pub.AudioHTTPKey = key // never shown back; empty keeps the saved one
+	}
 	if err == nil && pub.RequireAdminTOTP && !wasRequired && !me.Staff.TOTPEnabled {
 		// Requiring it without having it would lock this admin out of
 		// the page at once.

@@ -68,6 +68,10 @@ type Config struct {
 	// SessionCleanupPeriod between two deletions of expired staff
 	// sessions; DefaultSessionCleanupPeriod when zero.
 	SessionCleanupPeriod time.Duration
+	// Narrate, if set, narrates an article (audio.Narrator.Render): on the
+	// audio queue, for articles just published or edited (every
+	// NarratePeriod) and those asked for with Queue.Narrate.
+	Narrate func(ctx context.Context, articleID int64) error
 	// AfterSessionCleanup, when set, is called after every such run with
 	// how many sessions it deleted (tests wait on it).
 	AfterSessionCleanup func(n int, err error)
@@ -173,6 +177,14 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 	}
+	if cfg.Narrate != nil {
+		if err := river.AddWorkerSafely(workers, &narrateWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		if err := river.AddWorkerSafely(workers, &findNarrationsWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	// River looks for available jobs this often when no notification
 	// arrives (always, on SQLite: see PollOnly).
 	poll := min(time.Second, cfg.Period/2)
@@ -188,6 +200,10 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	}
 	if cfg.Mail != nil {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, every(MailPeriod, DeliverMailArgs{}, "deliver_mail"))
+	}
+	if cfg.Narrate != nil {
+		rc.Queues[NarrateQueue] = river.QueueConfig{MaxWorkers: 1}
+		rc.PeriodicJobs = append(rc.PeriodicJobs, every(NarratePeriod, FindNarrationsArgs{}, "find_narrations"))
 	}
 	if cfg.Sweep != nil {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, every(SweepPeriod, SweepSubscriptionsArgs{}, "sweep_subscriptions"))

@@ -39,6 +39,16 @@ type Publication struct {
 	// archive entitlement reads subscribers-only articles and editions;
 	// 0 means no window: every subscription reads the whole archive.
 	ArchiveWindowMonths int
+	// Audio narration (see internal/audio): the engine ("festival",
+	// "espeak-ng", "http", "off"; empty for the default), its voice, the
+	// OpenAI-compatible server of the http engine, and whether figure
+	// captions are read as "Image: caption".
+	AudioEngine    string `json:",omitempty"`
+	AudioVoice     string `json:",omitempty"`
+	AudioHTTPURL   string `json:",omitempty"`
+	AudioHTTPKey   string `json:",omitempty"`
+	AudioHTTPModel string `json:",omitempty"`
+	AudioCaptions  bool   `json:",omitempty"`
 }
 
 // DefaultPublication is what a new database starts with.
@@ -78,6 +88,18 @@ func (p Publication) Validate() error {
 	}
 	if p.ArchiveWindowMonths < 0 || p.ArchiveWindowMonths > 600 {
 		return FieldError("archive_window_months", "The archive window is 0 (none) to 600 months.")
+	}
+	switch p.AudioEngine {
+	case "", "festival", "espeak-ng", "off":
+	case "http":
+		if !strings.HasPrefix(p.AudioHTTPURL, "http://") && !strings.HasPrefix(p.AudioHTTPURL, "https://") {
+			return FieldError("audio_http_url", "The speech server's address starts with http:// or https://.")
+		}
+	default:
+		return FieldError("audio_engine", "Choose Festival, espeak-ng, a speech server, or no narration.")
+	}
+	if len(p.AudioVoice) > 100 || len(p.AudioHTTPURL) > 500 || len(p.AudioHTTPKey) > 500 || len(p.AudioHTTPModel) > 100 {
+		return FieldError("audio_voice", "The voice, model, address and key are limited to a few hundred characters.")
 	}
 	return p.IssueSchedule.OrDefault().Validate()
 }

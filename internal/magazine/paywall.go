@@ -155,3 +155,15 @@ func CanReadEdition(v Viewer, i Issue) bool {
 	}
 	return i.Published && v.Has(EntDigitalEdition) && !v.inArchive(i.CoverDate)
 }
+
+// MayHear reports whether the viewer may listen to an article's narration
+// (and have it in their podcast feed): it is the article's text spoken, so
+// they must be able to read all of it, without spending the meter, and
+// hold the audio entitlement. Staff may always listen.
+func MayHear(v Viewer, a Article) bool {
+	if v.Staff {
+		return true
+	}
+	d := Decide(v, a)
+	return d.Access == AccessFull && !d.UsesMeter && v.Has(EntAudio)
+}

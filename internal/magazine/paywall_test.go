@@ -113,3 +113,32 @@ func BenchmarkDecide(b *testing.B) {
 		}
 	}
 }
+
+func TestMayHear(t *testing.T) {
+	t.Parallel()
+	pub := Article{Status: StatusPublished, Visibility: VisibilityPublic}
+	gated := Article{Status: StatusPublished, Visibility: VisibilitySubscribers}
+	draft := Article{Status: StatusDraft, Visibility: VisibilityPublic}
+	audio := map[Entitlement]bool{EntAudio: true}
+	both := map[Entitlement]bool{EntAudio: true, EntSubscriberContent: true}
+	for _, c := range []struct {
+		name string
+		v    Viewer
+		a    Article
+		want bool
+	}{
+		{"anonymous, public article", Viewer{}, pub, false},
+		{"registered, no plan", Viewer{Registered: true}, pub, false},
+		{"reading plan without audio", Viewer{Registered: true, Entitlements: map[Entitlement]bool{EntSubscriberContent: true}}, gated, false},
+		{"audio plan, public article", Viewer{Registered: true, Entitlements: audio}, pub, true},
+		{"audio without reading, gated article", Viewer{Registered: true, Entitlements: audio}, gated, false},
+		{"audio on the meter", Viewer{Registered: true, Entitlements: audio, MeterLeft: 3}, gated, false},
+		{"audio and reading", Viewer{Registered: true, Entitlements: both}, gated, true},
+		{"draft", Viewer{Registered: true, Entitlements: both}, draft, false},
+		{"staff", Viewer{Staff: true}, draft, true},
+	} {
+		if got := MayHear(c.v, c.a); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}

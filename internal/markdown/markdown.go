@@ -17,6 +17,10 @@
 //	::pagebreak
 //	::paywall
 //
+//	::: noaudio
+//	Blocks shown on the page but never read aloud in the narration.
+//	:::
+//
 // Goldmark parses the Markdown, bluemonday sanitises what it produces; the
 // directives are split out first so that each is rendered by one small,
 // escaping template rather than by raw HTML in the source.
@@ -84,6 +88,7 @@ func New() *Renderer {
 	p := bluemonday.UGCPolicy()
 	p.AllowElements("figure", "figcaption")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(figure|caption|credit|pullquote)$`)).OnElements("figure", "span", "blockquote")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^noaudio$`)).OnElements("div")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
 	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img")
 	p.AllowAttrs("srcset").Matching(regexp.MustCompile(`^/media/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z]{3,4} \d+w(, /media/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z]{3,4} \d+w)*$`)).OnElements("img")
@@ -181,7 +186,8 @@ func (r *Renderer) Render(src string, previewParagraphs int) (Result, error) {
 				return Result{}, err
 			}
 			hasMarker, sawMarker = true, true
-		case trimmed == "::: figure" || trimmed == "::: pullquote" || trimmed == ":::figure" || trimmed == ":::pullquote":
+		case trimmed == "::: figure" || trimmed == "::: pullquote" || trimmed == ":::figure" || trimmed == ":::pullquote" ||
+			trimmed == "::: noaudio" || trimmed == ":::noaudio":
 			if err := flush(); err != nil {
 				return Result{}, err
 			}
@@ -382,6 +388,20 @@ func (r *Renderer) directiveBlock(name string, lines []string) (block, error) {
 			b.WriteString("</figcaption>")
 		}
 		b.WriteString("</figure>")
+		return block{kind: kindOther, html: b.String()}, nil
+	case "noaudio":
+		// Ordinary Markdown, marked so that the narration skips it
+		// (internal/audio).
+		blocks, err := r.markdownBlocks(strings.Join(lines, "\n"))
+		if err != nil {
+			return block{}, err
+		}
+		var b strings.Builder
+		b.WriteString(`<div class="noaudio">`)
+		for _, blk := range blocks {
+			b.WriteString(blk.html)
+		}
+		b.WriteString("</div>")
 		return block{kind: kindOther, html: b.String()}, nil
 	default: // pullquote
 		inner, err := r.inline(strings.Join(lines, "\n"))

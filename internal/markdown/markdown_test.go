@@ -111,3 +111,21 @@ func TestHostileBody(t *testing.T) {
 		t.Errorf("ordinary text lost:\n%s", page)
 	}
 }
+
+// TestNoAudioBlock: ::: noaudio shows its Markdown on the page, marked for
+// the narration to skip, and sanitised like the rest.
+func TestNoAudioBlock(t *testing.T) {
+	res, err := New().Render("Read this.\n\n::: noaudio\n| Route | Departs |\n|---|---|\n| North | 07:15 |\n\nSources: *the council*.<script>x</script>\n:::\n\nAnd this.", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := res.Pages[0]
+	for _, want := range []string{`<div class="noaudio"><table>`, "<em>the council</em>", "<p>And this.</p>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "<script") || strings.Contains(page, ":::") {
+		t.Errorf("page:\n%s", page)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -63,6 +64,23 @@ var keyPattern = regexp.MustCompile(`^[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{2,4}$`)
 // ValidKey reports whether key is a key that Key could have made, so that
 // a request path can never reach outside the media folder.
 func ValidKey(key string) bool { return keyPattern.MatchString(key) }
+
+// PrivateExt ends the keys of narrations, which are subscribers' text
+// spoken (internal/audio serves them after checking access). Uploads never
+// get it: it is not in Extensions.
+const PrivateExt = ".mpa"
+
+// Private reports whether a key names a file that /media must not serve:
+// a narration, or an issue's EPUB, PDF or replica, which only their
+// readers get, from the edition downloads.
+func Private(key string) bool {
+	for _, ext := range []string{PrivateExt, ".epub", ".pdf"} {
+		if strings.HasSuffix(key, ext) {
+			return true
+		}
+	}
+	return false
+}
 
 // URL is the public path of a stored file.
 func URL(key string) string { return "/media/" + key }

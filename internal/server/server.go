@@ -19,6 +19,7 @@ import (
 
 	"github.com/masthead-press/masthead/internal/admin"
 	"github.com/masthead-press/masthead/internal/api"
+	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/edition"
@@ -56,6 +57,12 @@ type Config struct {
 	// Schedule asks the job queue to publish at t (jobs.Queue.PublishAt);
 	// without it the periodic run publishes within its period.
 	Schedule func(ctx context.Context, t time.Time) error
+	// Audio narrates articles (players, podcast feeds, the admin's Audio
+	// pages); nil turns narration off.
+	Audio *audio.Narrator
+	// Narrate queues an article's narration (jobs.Queue.Narrate) for the
+	// admin's "render again" and pronunciation changes.
+	Narrate func(ctx context.Context, articleID int64, priority int) error
 	// Editions builds issues' EPUB and PDF (the admin shows their state);
 	// BuildEditions asks the job queue for a build run now.
 	Editions      *edition.Builder
@@ -121,7 +128,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 
 	site, err := web.New(web.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
-		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued})
+		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio})
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +137,8 @@ func New(cfg Config) (http.Handler, error) {
 	api.New(api.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)
 	// The admin never goes through the page cache: every response is private.
 	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now,
-		Schedule: cfg.Schedule, PreviewPage: site.Preview, MailQueued: cfg.MailQueued, Editions: cfg.Editions, BuildEditions: cfg.BuildEditions})
+		Schedule: cfg.Schedule, PreviewPage: site.Preview, MailQueued: cfg.MailQueued, Editions: cfg.Editions, BuildEditions: cfg.BuildEditions,
+		Audio: cfg.Audio, Narrate: cfg.Narrate})
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,10 @@ type accountPage struct {
 	NewEmail      string
 	Address       *magazine.Address // the address form as sent, with a mistake
 	TestMode      bool
+	// Podcast is the private feed block, for readers with audio;
+	// PodcastURL the feed's address just after it was made.
+	Podcast    *podcastBlock
+	PodcastURL string
 }
 
 var notices = map[string]string{
@@ -92,6 +96,9 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 	}
 	data.Page, data.Reader = page, rs.Reader
 	data.TestMode = s.billing != nil && s.billing.TestMode()
+	if data.Podcast, err = s.podcastFor(r, rs.Reader.ID, data.PodcastURL); err != nil {
+		return err
+	}
 	subs, err := s.store.ReaderSubscriptions(ctx, rs.Reader.ID)
 	if err != nil {
 		return err

@@ -27,6 +27,9 @@ type articlePage struct {
 	// meter; MeterLeft is how many free articles remain this month.
 	Metered   bool
 	MeterLeft int
+	// Audio is the narration's block at the top of the article; nil when
+	// there is no narration here.
+	Audio *audioPlayer
 }
 
 // article shows one page of an article: /articles/{slug} is page 1 and
@@ -136,6 +139,7 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 		}
 		data.Metered = decision.UsesMeter || v.MeterOpened
 	}
+	data.Audio = s.articleAudio(ctx, v, a, page.Pub)
 	page.JSONLD = s.articleJSONLD(page, a, data.Gated)
 	data.Page = page
 	return s.render(w, "article", http.StatusOK, page.Pub, data)

@@ -40,9 +40,7 @@ func (s *Site) static(w http.ResponseWriter, r *http.Request) {
 // they never change and can be cached for a year.
 func (s *Site) media(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("dir") + "/" + r.PathValue("file")
-	if !media.ValidKey(key) || strings.HasSuffix(key, ".epub") || strings.HasSuffix(key, ".pdf") {
-		// Editions and replicas are served only to their readers, by
-		// the edition downloads: never by a media key.
+	if !media.ValidKey(key) || media.Private(key) {
 		return httpx.NotFound
 	}
 	f, err := s.files.Open(r.Context(), key)

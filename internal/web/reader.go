@@ -135,6 +135,9 @@ func subscriberAudience(ents map[magazine.Entitlement]bool) string {
 	if ents[magazine.EntDigitalEdition] {
 		name += "-edition"
 	}
+	if ents[magazine.EntAudio] {
+		name += "+audio" // a player the others do not see
+	}
 	return name
 }
 

@@ -12,6 +12,9 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", page(s.home))
 	mux.Handle("GET /articles/{slug}", page(s.article))
 	mux.Handle("GET /articles/{slug}/{page}", page(s.article))
+	// Narration: access checked on every request, never cached.
+	mux.Handle("GET /articles/{slug}/audio.mp3", s.surface.Dynamic(s.audioFile))
+	mux.Handle("GET /articles/{slug}/audio/position", s.surface.Dynamic(s.audioPosition))
 	mux.Handle("GET /sections/{slug}", page(s.section))
 	mux.Handle("GET /tags/{slug}", page(s.tag))
 	mux.Handle("GET /authors", page(s.authors))
@@ -29,6 +32,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	post := func(h httpx.Handler) http.Handler {
 		return s.cop.Handler(s.surface.Dynamic(httpx.LimitForm(maxForm, h)))
 	}
+	mux.Handle("POST /articles/{slug}/audio/position", post(s.audioPosition))
 	mux.Handle("POST /subscribe", post(s.startCheckout))
 	mux.Handle("GET /billing/test-checkout/{id}", dynamic(s.testCheckout))
 	mux.Handle("POST /billing/test-checkout/{id}", post(s.payTestCheckout))
@@ -47,6 +51,12 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("POST /account/email", post(s.changeEmail))
 	mux.Handle("POST /account/password", post(s.setPassword))
 	mux.Handle("GET /account/data.json", dynamic(s.exportData))
+	mux.Handle("POST /account/podcast", post(s.makeFeed))
+	// A subscriber's private podcast feed and its enclosures: the secret
+	// in the path (logged by its pattern, like a link token) is the key,
+	// checked with the subscription every time.
+	mux.Handle("GET /podcast/{token}/feed.xml", dynamic(s.podcastFeed))
+	mux.Handle("GET /podcast/{token}/audio/{file}", dynamic(s.podcastAudio))
 	mux.Handle("POST /account/delete", post(s.deleteAccount))
 	mux.Handle("GET /account/receipts/{id}", dynamic(s.receipt))
 	// The digital edition: never cached, every answer for its reader only.

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/httpx"
@@ -45,6 +46,7 @@ type Site struct {
 	assets  assets
 
 	billing      *billing.Service
+	audio        *audio.Narrator
 	mail         *mail.Templates
 	now          func() time.Time
 	logLinks     bool
@@ -94,6 +96,9 @@ type Config struct {
 	MailQueued func(ctx context.Context)
 	// SearchesPerMinute bounds each address's searches; 0 means 60.
 	SearchesPerMinute int
+	// Audio narrates articles for readers with the audio entitlement; nil
+	// shows no player.
+	Audio *audio.Narrator
 }
 
 // New parses the templates and hashes the assets.
@@ -103,7 +108,7 @@ func New(cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
-		billing: cfg.Billing, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
+		billing: cfg.Billing, audio: cfg.Audio, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
 		common: auth.NewCommonPasswords()}
 	if s.now == nil {
 		s.now = time.Now

@@ -1,0 +1,205 @@
+package audio_test
+
+import (
+	"context"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/audio"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/storetest"
+)
+
+var paragraphs = []string{
+	"The council met on Tuesday to discuss the ferry route.",
+	"Residents of the northern towns say the crossing is their only road to the hospital.",
+	"The harbour master, Ada Quill, said the boats would run until the spring.",
+	"Nobody on the council would say what happens after that.",
+}
+
+type narration struct {
+	st    *store.Store
+	files *media.Disk
+	eng   *counting
+	n     *audio.Narrator
+	a     magazine.Article
+	in    magazine.ArticleInput
+}
+
+func newNarration(t *testing.T) *narration {
+	t.Helper()
+	needTool(t, "espeak-ng")
+	needTool(t, "ffmpeg")
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	files, err := media.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, err := st.CreateSection(ctx, magazine.Section{Name: "Politics"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	au, err := st.CreateAuthor(ctx, magazine.Author{Name: "Ben Okafor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := magazine.ArticleInput{Headline: "The ferry question", SectionID: sec.ID, AuthorIDs: []int64{au.ID}, Status: magazine.StatusPublished,
+		Visibility: magazine.VisibilitySubscribers, BodyMarkdown: strings.Join(paragraphs, "\n\n"), PublishedAt: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)}
+	a, err := st.CreateArticle(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := &counting{Engine: &audio.Espeak{}}
+	pub := magazine.DefaultPublication()
+	pub.AudioEngine = audio.EngineEspeak
+	if err := st.SetPublication(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	n := &audio.Narrator{Store: st, Files: files, Engine: func(audio.Settings) audio.Engine { return eng }}
+	return &narration{st: st, files: files, eng: eng, n: n, a: a, in: in}
+}
+
+func (x *narration) file(t *testing.T, res store.ArticleAudio) string {
+	t.Helper()
+	f, err := x.files.Open(context.Background(), res.FileKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(f)
+	path := filepath.Join(t.TempDir(), "a.mp3")
+	os.WriteFile(path, b, 0o600)
+	return path
+}
+
+// TestNarrationSegments: an article's narration is one segment per block;
+// its MP3 lasts as long as its segments (and about as long as the words
+// take to say); editing one paragraph re-renders exactly that segment, and
+// a pronunciation change only the segments with the word.
+func TestNarrationSegments(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	x := newNarration(t)
+
+	res, err := x.n.Render(ctx, x.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Headline, byline and the four paragraphs.
+	if res.State != store.AudioReady || len(res.Segments) != 6 || res.Rendered != 6 {
+		t.Fatalf("first narration: state %s, %d segments, %d rendered", res.State, len(res.Segments), res.Rendered)
+	}
+	got := probeDuration(t, x.file(t, res))
+	if math.Abs(got-res.Duration.Seconds()) > 0.5 {
+		t.Errorf("the file lasts %.1fs, its segments %.1fs", got, res.Duration.Seconds())
+	}
+	words := len(strings.Fields(strings.Join(paragraphs, " "))) + 6
+	if perWord := got / float64(words); perWord < 0.2 || perWord > 0.8 {
+		t.Errorf("%d words in %.1fs: %.2fs a word", words, got, perWord)
+	}
+	x.eng.spoken()
+
+	// Nothing changed: nothing is spoken again.
+	if res, err = x.n.Render(ctx, x.a.ID); err != nil || res.Rendered != 0 {
+		t.Fatalf("unchanged article: %d rendered, %v", res.Rendered, err)
+	}
+
+	// One paragraph edited.
+	edited := append([]string(nil), paragraphs...)
+	edited[2] = "The harbour master said the boats would run until the autumn."
+	x.in.BodyMarkdown = strings.Join(edited, "\n\n")
+	if _, err := x.st.UpdateArticle(ctx, x.a.ID, x.in); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = x.n.Render(ctx, x.a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if spoken := x.eng.spoken(); res.Rendered != 1 || len(spoken) != 1 || !strings.Contains(spoken[0], "autumn") {
+		t.Fatalf("after one edit: %d segments rendered, engine asked for %q", res.Rendered, spoken)
+	}
+
+	// A pronunciation for a word in one paragraph.
+	if err := x.st.SaveLexicon(ctx, []store.LexiconEntry{{Word: "hospital", Say: "hoss pittle"}}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = x.n.Render(ctx, x.a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if spoken := x.eng.spoken(); res.Rendered != 1 || len(spoken) != 1 || !strings.Contains(spoken[0], "hoss pittle") {
+		t.Fatalf("after a lexicon change: %d segments rendered, engine asked for %q", res.Rendered, spoken)
+	}
+}
+
+// TestNarrationStream: a first play hears the segments as they are made,
+// and the finished file is kept.
+func TestNarrationStream(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	x := newNarration(t)
+	var got []byte
+	writes := 0
+	err := x.n.Stream(ctx, x.a.ID, writerFunc(func(p []byte) (int, error) { got = append(got, p...); writes++; return len(p), nil }), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if writes != 6 {
+		t.Errorf("%d writes, want one per segment (6)", writes)
+	}
+	res, err := x.st.ArticleAudio(ctx, x.a.ID)
+	if err != nil || res.State != store.AudioReady {
+		t.Fatalf("after streaming: %+v, %v", res, err)
+	}
+	path := filepath.Join(t.TempDir(), "streamed.mp3")
+	os.WriteFile(path, got, 0o600)
+	if d := probeDuration(t, path); math.Abs(d-res.Duration.Seconds()) > 1 {
+		t.Errorf("the stream lasts %.1fs, the narration %.1fs", d, res.Duration.Seconds())
+	}
+}
+
+// TestNarrationFailure: an engine that fails leaves the reason for the
+// admin.
+func TestNarrationFailure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	x := newNarration(t)
+	x.n.Engine = func(audio.Settings) audio.Engine { return &audio.Espeak{Binary: "/bin/false"} }
+	if _, err := x.n.Render(ctx, x.a.ID); err == nil {
+		t.Fatal("a failing engine rendered")
+	}
+	res, err := x.st.ArticleAudio(ctx, x.a.ID)
+	if err != nil || res.State != store.AudioFailed || !strings.Contains(res.Reason, "espeak-ng failed") {
+		t.Fatalf("state %q reason %q (%v)", res.State, res.Reason, err)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestNarrationStreamListenerLeaves: a listener who stops after the first
+// segment does not stop the narration: it is finished and kept.
+func TestNarrationStreamListenerLeaves(t *testing.T) {
+	t.Parallel()
+	x := newNarration(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	writes := 0
+	err := x.n.Stream(ctx, x.a.ID, writerFunc(func(p []byte) (int, error) { writes++; cancel(); return len(p), nil }), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if writes != 1 {
+		t.Errorf("%d writes after the listener left, want 1", writes)
+	}
+	res, err := x.st.ArticleAudio(context.Background(), x.a.ID)
+	if err != nil || res.State != store.AudioReady || len(res.Segments) != 6 {
+		t.Fatalf("after the listener left: %+v, %v", res, err)
+	}
+}

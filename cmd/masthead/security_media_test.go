@@ -10,10 +10,12 @@ import (
 	"io/fs"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/masthead-press/masthead/internal/media/mediatest"
 )
@@ -57,9 +59,15 @@ func TestSecurityGIFBombUpload(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	start := time.Now()
 	resp := c.do(req)
+	took := time.Since(start)
 	runtime.ReadMemStats(&after)
-	t.Logf("the upload allocated %d KB", (after.TotalAlloc-before.TotalAlloc)>>10)
+	// For the record (issue 9 asks for "within 1 s, under 150 MB"); what
+	// is asserted is below, the allocation, which a busy machine does
+	// not move. The peak is the whole test process's, demo seeding included.
+	t.Logf("the upload was answered in %v and allocated %d KB; process peak resident %s",
+		took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>10, peakRSS())
 	if n := stored(); n != files {
 		t.Errorf("the refused bomb stored %d files", n-files)
 	}
@@ -123,4 +131,19 @@ func TestSecurityOversizedBodies(t *testing.T) {
 			}
 		}
 	}
+}
+
+// peakRSS is this process's peak resident memory as Linux reports it
+// (VmHWM), or "unknown".
+func peakRSS() string {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
 }

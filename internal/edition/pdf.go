@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,10 @@ type PDFConverter struct {
 	Path    string
 	Timeout time.Duration
 }
+
+// converterNice is the scheduling priority the converter runs at (as
+// `nice -n`): below the server's, which answers readers.
+const converterNice = 15
 
 // FindPDFConverter looks for WeasyPrint on the PATH. The error says what
 // to install; without it, Masthead simply offers no PDF.
@@ -144,7 +149,13 @@ func (c *PDFConverter) Convert(ctx context.Context, content Content, im *images)
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.Path, "--quiet", in, out)
+	name, args := c.Path, []string{"--quiet", in, out}
+	if nice, err := exec.LookPath("nice"); err == nil {
+		// A PDF costs seconds of CPU and nobody waits for it, while a
+		// server with a back catalogue builds many: readers' pages first.
+		name, args = nice, append([]string{"-n", strconv.Itoa(converterNice), c.Path}, args...)
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.WaitDelay = 5 * time.Second
 	var stderr bytes.Buffer

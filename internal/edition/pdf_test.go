@@ -63,6 +63,32 @@ func fakeConverter(t *testing.T, script string) *edition.PDFConverter {
 	return &edition.PDFConverter{Path: path, Timeout: 2 * time.Second}
 }
 
+// TestPDFConverterRunsNiced: the converter runs below the server's
+// priority, so that building a back catalogue's PDFs does not slow the
+// pages readers are waiting for.
+func TestPDFConverterRunsNiced(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b, st := demoBuilder(t, 1, 2)
+	is, err := st.CurrentIssue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := filepath.Join(t.TempDir(), "nice")
+	b.PDF = fakeConverter(t, `nice > '`+seen+`'; printf '%%PDF-1.7 fake\n%%%%EOF\n' > "$3"`)
+	if err := st.RetryEdition(ctx, is.ID, store.FormatPDF); err != nil {
+		t.Fatal(err)
+	}
+	b.BuildStale(ctx)
+	got, err := os.ReadFile(seen)
+	if err != nil {
+		t.Fatalf("the converter did not run: %v", err)
+	}
+	if n := strings.TrimSpace(string(got)); n != "15" {
+		t.Errorf("the converter ran at niceness %s, want 15", n)
+	}
+}
+
 // TestPDFBuildFailures: a converter that hangs, crashes or writes half a
 // file leaves a reason for the admin and no PDF on offer; a later good
 // build after a retry replaces nothing good with anything broken.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -57,10 +58,12 @@ func ServeContent(w http.ResponseWriter, r *http.Request, name string, modtime t
 }
 
 // zeroSuffix reports whether spec is a suffix range of zero bytes ("-0",
-// "-000"), which selects nothing; "0-0", the first byte, is not one.
+// "-000", and as net/http reads the number, "-  0" and "-+0" too), which
+// selects nothing; "0-0", the first byte, is not one.
 func zeroSuffix(spec string) bool {
 	rest, ok := strings.CutPrefix(spec, "-")
-	return ok && rest != "" && strings.Trim(rest, "0") == ""
+	n, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+	return ok && err == nil && n == 0
 }
 
 // maxRanges is the most ranges one request may ask for; players and

@@ -28,6 +28,7 @@ func FuzzRange(f *testing.F) {
 		"bytes=0-0", "bytes=0-", "bytes=-1", "bytes=-0", "bytes=10-5", "bytes=4999-", "bytes=5000-", "bytes=0-99999999999999999999",
 		"bytes=0-1,3-4,-2", "bytes=0-1,0-1,0-1", "bytes=1-2, 2-3", "bytes= 7 - 9 ", "bytes=-", "bytes=", "bytes=a-b", "items=0-1",
 		"bytes=0-1,", "bytes=-9223372036854775808", "bytes=9223372036854775807-", "BYTES=0-1", "bytes=0-0,-0",
+		"BYtes=-  0", "bytes=-\t00, 1-2",
 	} {
 		f.Add(seed, false)
 	}

@@ -121,7 +121,7 @@ func (a *Admin) listenAudio(w http.ResponseWriter, r *http.Request, _ *store.Ses
 	}
 	defer f.Close()
 	w.Header().Set("Content-Type", "audio/mpeg")
-	http.ServeContent(w, r, "", f.ModTime(), f)
+	httpx.ServeContent(w, r, "", f.ModTime(), f)
 	return nil
 }
 

@@ -105,3 +105,65 @@ func TestEditionPages(t *testing.T) {
 		}
 	}
 }
+
+// TestWebEditionPlaceAndChanges: the web edition marks the one article
+// being read, remembers it for the reader, and shows an edited article
+// at once (the edition's body is rendered once and kept, so it must not
+// outlive a change), for every entitled reader alike.
+func TestWebEditionPlaceAndChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEditionEnv(t, demo.Options{Seed: 4, Issues: 2, PerIssue: 3, WebOnly: 2, Authors: 2, Now: time.Now()}, "https://mag.example", nil)
+	plan, _ := e.st.PlanBySlug(ctx, "digital")
+	first, _ := paidReader(t, e.st, e.svc, e.tm, "first@example.com", plan.ID)
+	second, _ := paidReader(t, e.st, e.svc, e.tm, "second@example.com", plan.ID)
+	get := func(path, sid string) string {
+		t.Helper()
+		req := httptest.NewRequest("GET", "https://mag.example"+path, nil)
+		req.Header.Set("Cookie", auth.SecureReaderCookieName+"="+sid)
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, rec.Code)
+		}
+		return rec.Body.String()
+	}
+	issues, _, _ := e.st.Issues(ctx, store.IssueFilter{})
+	is := issues[0]
+	list, err := e.st.EditionArticles(ctx, is.ID)
+	if err != nil || len(list) < 3 {
+		t.Fatalf("the issue's articles: %d, %v", len(list), err)
+	}
+	read := fmt.Sprintf("/issues/%d/%d/read", is.Volume, is.Number)
+	current := regexp.MustCompile(`<article class="edition-article current" aria-current="true" id="a-([a-z0-9-]+)"`)
+
+	page := get(read+"?at="+list[1].Slug, first)
+	if m := current.FindAllStringSubmatch(page, -1); len(m) != 1 || m[0][1] != list[1].Slug {
+		t.Errorf("?at=%s marks %v as being read, want that article alone", list[1].Slug, m)
+	}
+	if n := strings.Count(page, `<article class="edition-article`); n != len(list) {
+		t.Errorf("the edition has %d articles, want %d", n, len(list))
+	}
+	// The first reader's place is theirs: the second reader, on the same
+	// cached edition, has none and no article marked.
+	if page := get(read, first); !strings.Contains(page, "Continue where you left off") || !strings.Contains(page, list[1].Headline) || current.MatchString(page) {
+		t.Error("the first reader is not offered the article they were reading, or one is marked")
+	}
+	if page := get(read, second); strings.Contains(page, "Continue where you left off") || current.MatchString(page) {
+		t.Error("the second reader is shown the first reader's place")
+	}
+	if page := get(read+"?at="+list[2].Slug, second); current.FindStringSubmatch(page)[1] != list[2].Slug {
+		t.Error("the second reader's article is not the one marked")
+	}
+
+	a := list[2]
+	in := magazine.ArticleInput{Headline: "An edited headline in the edition", Slug: a.Slug, SectionID: a.Section.ID, AuthorIDs: []int64{a.Authors[0].ID},
+		IssueID: is.ID, IssuePosition: a.IssuePosition, Status: a.Status, PublishedAt: a.PublishedAt, Visibility: a.Visibility, BodyMarkdown: a.BodyMarkdown + "\n\nA paragraph added after publication."}
+	if _, err := e.st.UpdateArticle(ctx, a.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	page = get(read, first)
+	if !strings.Contains(page, "An edited headline in the edition") || !strings.Contains(page, "A paragraph added after publication.") {
+		t.Error("the web edition still shows the article as it was before the edit")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,23 +57,23 @@ func downloadURL(i magazine.Issue, format string) string {
 	return IssueURL(i) + "/download/" + format
 }
 
+// editionArticle is one article of the edition as its body template
+// renders it.
 type editionArticle struct {
 	magazine.Article
-	Anchor  string
-	URL     string // this article's place in the edition
-	Body    template.HTML
-	Current bool
-	Prev    *editionArticle
-	Next    *editionArticle
+	Anchor string
+	URL    string // this article's place in the edition
+	Body   template.HTML
+	Prev   *editionArticle
+	Next   *editionArticle
 }
 
 type editionPage struct {
-	Page     Page
-	Issue    magazine.Issue
-	Offer    editionOffer
-	Articles []*editionArticle
-	Resume   *editionArticle // where the reader left off, when not given
-	Current  *editionArticle
+	Page   Page
+	Issue  magazine.Issue
+	Offer  editionOffer
+	Body   template.HTML // the edition, with the article being read marked
+	Resume *editionRef   // where the reader left off, when not given
 }
 
 // webEdition is the whole issue as one reflowable page for readers with
@@ -95,31 +96,31 @@ func (s *Site) webEdition(w http.ResponseWriter, r *http.Request) error {
 	if !magazine.CanReadEdition(v, issue) {
 		return s.renderIssue(w, r, http.StatusForbidden, issue, v)
 	}
-	list, err := s.store.EditionArticles(ctx, issue.ID)
+	pub, err := s.store.Publication(ctx)
 	if err != nil {
 		return err
 	}
-	base := IssueURL(issue) + "/read"
+	version := s.store.Version()
+	body := s.editions.get(version, issue.ID)
+	if body == nil {
+		list, err := s.store.EditionArticles(ctx, issue.ID)
+		if err != nil {
+			return err
+		}
+		if body, err = s.newEditionBody(pub, issue, list); err != nil {
+			return err
+		}
+		s.editions.put(version, issue.ID, body)
+	}
 	d := editionPage{Issue: issue}
-	for _, a := range list {
-		d.Articles = append(d.Articles, &editionArticle{Article: a, Anchor: "a-" + a.Slug, URL: base + "?at=" + a.Slug + "#a-" + a.Slug,
-			Body: template.HTML(strings.Join(a.Pages, "\n"))})
+	current, at := -1, r.URL.Query().Get("at")
+	if at != "" {
+		current = slices.IndexFunc(body.articles, func(a editionRef) bool { return a.Slug == at })
 	}
-	at := r.URL.Query().Get("at")
-	for i, ea := range d.Articles {
-		if i > 0 {
-			ea.Prev = d.Articles[i-1]
-		}
-		if i+1 < len(d.Articles) {
-			ea.Next = d.Articles[i+1]
-		}
-		if at != "" && ea.Slug == at {
-			ea.Current, d.Current = true, ea
-		}
-	}
+	d.Body = body.withCurrent(current)
 	if rs != nil {
-		if d.Current != nil {
-			if err := s.store.SetEditionPosition(ctx, rs.Reader.ID, issue.ID, d.Current.ID); err != nil {
+		if current >= 0 {
+			if err := s.store.SetEditionPosition(ctx, rs.Reader.ID, issue.ID, body.articles[current].ID); err != nil {
 				return err
 			}
 		} else if at == "" {
@@ -127,10 +128,8 @@ func (s *Site) webEdition(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			for _, ea := range d.Articles {
-				if ea.ID == pos {
-					d.Resume = ea
-				}
+			if i := slices.IndexFunc(body.articles, func(a editionRef) bool { return a.ID == pos }); i >= 0 {
+				d.Resume = &body.articles[i]
 			}
 		}
 	}
@@ -141,7 +140,7 @@ func (s *Site) webEdition(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page.Canonical = s.abs(base)
+	page.Canonical = s.abs(IssueURL(issue) + "/read")
 	d.Page = page
 	return s.render(w, "edition", http.StatusOK, page.Pub, d)
 }
@@ -206,7 +205,7 @@ func (s *Site) download(w http.ResponseWriter, r *http.Request) error {
 	// The key is the file's hash: a strong validator.
 	name := path.Base(e.Key)
 	h.Set("ETag", `"`+strings.TrimSuffix(name, path.Ext(name))+`"`)
-	http.ServeContent(w, r, "", e.BuiltAt, f)
+	httpx.ServeContent(w, r, "", e.BuiltAt, f)
 	return nil
 }
 

@@ -47,6 +47,7 @@ type Site struct {
 
 	billing      *billing.Service
 	audio        *audio.Narrator
+	editions     editionCache // rendered web editions
 	mail         *mail.Templates
 	now          func() time.Time
 	logLinks     bool

@@ -1,9 +1,15 @@
 package server_test
 
 import (
+	"context"
+	"fmt"
 	"net/http/httptest"
 	"testing"
+	"time"
 
+	"github.com/masthead-press/masthead/internal/auth"
+	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/storetest"
 )
 
@@ -37,6 +43,28 @@ func benchmarkPath(b *testing.B, f *fixture, path string, headers ...string) {
 		}
 		rec := httptest.NewRecorder()
 		f.h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
+
+// BenchmarkWebEdition is a 40-article issue's web edition for a Digital
+// subscriber: the edition's body from its cache, the reader's place read
+// for each request.
+func BenchmarkWebEdition(b *testing.B) {
+	ctx := context.Background()
+	e := newEditionEnv(b, demo.Options{Seed: 3, Issues: 1, PerIssue: 40, WebOnly: 1, Authors: 4, Now: time.Now()}, "https://mag.example", nil)
+	plan, _ := e.st.PlanBySlug(ctx, "digital")
+	sid, _ := paidReader(b, e.st, e.svc, e.tm, "reader@example.com", plan.ID)
+	issues, _, _ := e.st.Issues(ctx, store.IssueFilter{})
+	path := fmt.Sprintf("https://mag.example/issues/%d/%d/read", issues[0].Volume, issues[0].Number)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Cookie", auth.SecureReaderCookieName+"="+sid)
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
 		if rec.Code != 200 {
 			b.Fatalf("status %d", rec.Code)
 		}

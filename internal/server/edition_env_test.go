@@ -30,7 +30,7 @@ type editionEnv struct {
 
 // newEditionEnv seeds the demo magazine of opts and serves it at baseURL
 // on the clock now (time.Now when nil).
-func newEditionEnv(t *testing.T, opts demo.Options, baseURL string, now func() time.Time) *editionEnv {
+func newEditionEnv(t testing.TB, opts demo.Options, baseURL string, now func() time.Time) *editionEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &editionEnv{st: storetest.SQLite(t), tm: billing.NewTestMode()}

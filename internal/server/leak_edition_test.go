@@ -264,7 +264,7 @@ func TestNoEditionLeaks(t *testing.T) {
 
 // paidReader makes a reader with a session who has paid for the plan in
 // TEST MODE, and returns the session id and the reader's id.
-func paidReader(t *testing.T, st *store.Store, svc *billing.Service, tm *billing.TestMode, email string, planID int64) (string, int64) {
+func paidReader(t testing.TB, st *store.Store, svc *billing.Service, tm *billing.TestMode, email string, planID int64) (string, int64) {
 	t.Helper()
 	ctx := context.Background()
 	r, err := st.CreateReader(ctx, email, "")

@@ -34,6 +34,7 @@ func (a *Admin) settingsPage(w http.ResponseWriter, r *http.Request, me *store.S
 		p.Form["require_admin_totp"] = "on"
 	}
 	editionSettingsForm(p.Form, pub)
+	offerSettingsForm(p.Form, pub)
 	return a.render(w, http.StatusOK, "settings", p, nil)
 }
 
@@ -45,7 +46,7 @@ func (a *Admin) saveSettings(w http.ResponseWriter, r *http.Request, me *store.S
 	}
 	p := a.newPage(me, "Settings")
 	for _, k := range append([]string{"name", "tagline", "locale", "time_zone", "preview_paragraphs", "meter_articles", "require_admin_totp", "support_email",
-		"audio_engine", "audio_voice", "audio_http_url", "audio_http_model", "audio_captions"}, editionSettingKeys...) {
+		"audio_engine", "audio_voice", "audio_http_url", "audio_http_model", "audio_captions"}, append(editionSettingKeys, offerSettingKeys...)...) {
 		p.Form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	wasRequired := pub.RequireAdminTOTP
@@ -96,6 +97,7 @@ func readSettings(form map[string]string, pub *magazine.Publication) error {
 	if err := readEditionSettings(form, pub); err != nil {
 		return err
 	}
+	readOfferSettings(form, pub)
 	pub.SupportEmail = magazine.NormalizeEmail(form["support_email"])
 	if pub.SupportEmail != "" {
 		if err := magazine.ValidateEmail(pub.SupportEmail); err != nil {

@@ -49,6 +49,26 @@ type Publication struct {
 	AudioHTTPKey   string `json:",omitempty"`
 	AudioHTTPModel string `json:",omitempty"`
 	AudioCaptions  bool   `json:",omitempty"`
+	// OfferPitch is the paragraph of the offer at the end of every article
+	// for readers without a subscription; empty for DefaultOfferPitch.
+	OfferPitch string `json:",omitempty"`
+	// AdFreeLive says the ad-free benefit is delivered: until it is, the
+	// offer calls it "coming soon".
+	AdFreeLive bool `json:",omitempty"`
+}
+
+// DefaultOfferPitch is the offer's paragraph until an editor writes one.
+const DefaultOfferPitch = "Reporting that takes its time, essays worth rereading and the whole magazine, twenty-four issues a year. Subscribe and read all of it."
+
+// MaxOfferPitch bounds the offer's paragraph, in characters.
+const MaxOfferPitch = 600
+
+// Pitch is the offer's paragraph: the editor's, or the default.
+func (p Publication) Pitch() string {
+	if strings.TrimSpace(p.OfferPitch) == "" {
+		return DefaultOfferPitch
+	}
+	return p.OfferPitch
 }
 
 // DefaultPublication is what a new database starts with.
@@ -88,6 +108,9 @@ func (p Publication) Validate() error {
 	}
 	if p.ArchiveWindowMonths < 0 || p.ArchiveWindowMonths > 600 {
 		return FieldError("archive_window_months", "The archive window is 0 (none) to 600 months.")
+	}
+	if n := len([]rune(p.OfferPitch)); n > MaxOfferPitch {
+		return FieldError("offer_pitch", "The offer's paragraph is limited to %d characters; this one has %d.", MaxOfferPitch, n)
 	}
 	switch p.AudioEngine {
 	case "", "festival", "espeak-ng", "off":

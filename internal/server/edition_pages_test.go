@@ -167,3 +167,77 @@ func TestWebEditionPlaceAndChanges(t *testing.T) {
 		t.Error("the web edition still shows the article as it was before the edit")
 	}
 }
+
+// TestEndOfArticleOffer: an article ends with the magazine's offer for
+// readers without a subscription, with the editor's pitch and what the
+// plans on sale deliver today; a subscriber gets none. Nothing offered
+// names a benefit that does not work here: no narration engine in this
+// server, so no audio; ad-free as coming soon until it is live.
+func TestEndOfArticleOffer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEditionEnv(t, demo.Options{Seed: 5, Issues: 1, PerIssue: 2, WebOnly: 2, Authors: 2, Now: time.Now()}, "https://mag.example", nil)
+	plan, _ := e.st.PlanBySlug(ctx, "digital")
+	sid, _ := paidReader(t, e.st, e.svc, e.tm, "reader@example.com", plan.ID)
+	get := func(path, sid string) string {
+		t.Helper()
+		req := httptest.NewRequest("GET", "https://mag.example"+path, nil)
+		if sid != "" {
+			req.Header.Set("Cookie", auth.SecureReaderCookieName+"="+sid)
+		}
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, rec.Code)
+		}
+		return rec.Body.String()
+	}
+	list, _, err := e.st.Articles(ctx, store.ArticleFilter{Limit: 20})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("articles: %v", err)
+	}
+	var gated, public magazine.Article
+	for _, a := range list {
+		if a.Visibility == magazine.VisibilityPublic {
+			public = a
+		} else {
+			gated = a
+		}
+	}
+	if gated.ID == 0 || public.ID == 0 {
+		t.Fatal("the demo needs a public and a gated article")
+	}
+	pub, _ := e.st.Publication(ctx)
+	offer := regexp.MustCompile(`(?s)<aside class="end-offer".*?</aside>`)
+	for _, a := range []magazine.Article{public, gated} {
+		box := offer.FindString(get("/articles/"+a.Slug, ""))
+		for _, want := range []string{"Subscribe to " + pub.Name, magazine.DefaultOfferPitch, `href="/subscribe?return=%2farticles%2f` + a.Slug + `"`,
+			"What's included?", "Digital edition access", "Unlimited access to past issues", "Ad-free (coming soon)", "Cancel anytime"} {
+			if !strings.Contains(box, want) {
+				t.Errorf("%s: the anonymous reader's offer lacks %q:\n%s", a.Slug, want, box)
+			}
+		}
+		if strings.Contains(box, "Audio") || strings.Contains(box, "Ad-free reading") {
+			t.Errorf("%s: the offer promises audio (no engine here) or ad-free (not live):\n%s", a.Slug, box)
+		}
+		if page := get("/articles/"+a.Slug, sid); strings.Contains(page, "end-offer") {
+			t.Errorf("%s: a subscriber is offered a subscription", a.Slug)
+		}
+	}
+	if page := get("/subscribe", ""); strings.Contains(page, "Audio provided") || strings.Contains(page, "Ad-free reading") || !strings.Contains(page, "Ad-free (coming soon)") {
+		t.Error("/subscribe promises audio without an engine, or ad-free before it is live")
+	}
+
+	pub.OfferPitch, pub.AdFreeLive = "Our own words <b>for</b> the offer.", true
+	if err := e.st.SavePublication(ctx, store.Actor{}, pub); err != nil {
+		t.Fatal(err)
+	}
+	box := offer.FindString(get("/articles/"+public.Slug, ""))
+	if !strings.Contains(box, "Our own words &lt;b&gt;for&lt;/b&gt; the offer.") || !strings.Contains(box, "Ad-free reading") || strings.Contains(box, "coming soon") {
+		t.Errorf("the offer does not follow the settings (escaped pitch, ad-free live):\n%s", box)
+	}
+	pub.OfferPitch = strings.Repeat("x", magazine.MaxOfferPitch+1)
+	if err := e.st.SavePublication(ctx, store.Actor{}, pub); err == nil {
+		t.Error("a pitch over the limit was saved")
+	}
+}

@@ -30,6 +30,9 @@ type articlePage struct {
 	// Audio is the narration's block at the top of the article; nil when
 	// there is no narration here.
 	Audio *audioPlayer
+	// Offer is the magazine's offer at the end, for readers without a
+	// subscription.
+	Offer *endOffer
 }
 
 // article shows one page of an article: /articles/{slug} is page 1 and
@@ -140,6 +143,9 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 		data.Metered = decision.UsesMeter || v.MeterOpened
 	}
 	data.Audio = s.articleAudio(ctx, v, a, page.Pub)
+	if data.Offer, err = s.articleOffer(ctx, v, page.Pub); err != nil {
+		return err
+	}
 	page.JSONLD = s.articleJSONLD(page, a, data.Gated)
 	data.Page = page
 	return s.render(w, "article", http.StatusOK, page.Pub, data)

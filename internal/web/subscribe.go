@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -13,22 +14,14 @@ import (
 	"github.com/masthead-press/masthead/internal/store"
 )
 
-// entitlementWords say in plain words what each entitlement gives.
-var entitlementWords = map[magazine.Entitlement]string{
-	magazine.EntSubscriberContent: "Exclusive subscriber content",
-	magazine.EntDigitalEdition:    "Digital edition access",
-	magazine.EntAudio:             "Audio provided for all articles",
-	magazine.EntArchive:           "Unlimited access to past issues",
-	magazine.EntPrintEdition:      "The print edition by post, 24 issues a year",
-	magazine.EntAdFree:            "Ad-free reading",
-}
-
 // offer is one plan as the subscribe page presents it.
 type offer struct {
 	Plan     magazine.Plan
 	Monthly  string // "" when not offered monthly
 	Yearly   string
 	Includes []string
+	// Promises are the entitlements' part of Includes.
+	Promises []string
 }
 
 type subscribePage struct {
@@ -46,10 +39,16 @@ type subscribePage struct {
 	Error    string
 	// Archive says which plans open the whole archive (archiveNote).
 	Archive string
+	// Included is what the plans on offer give between them.
+	Included []string
 }
 
-func (s *Site) offers(r *http.Request) ([]offer, error) {
-	plans, err := s.store.Plans(r.Context(), true)
+func (s *Site) offers(ctx context.Context) ([]offer, error) {
+	plans, err := s.store.Plans(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := s.store.Publication(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -66,10 +65,11 @@ func (s *Site) offers(r *http.Request) ([]offer, error) {
 			o.Includes = append(o.Includes, "24 issues a year, online")
 		}
 		for _, e := range magazine.Entitlements {
-			if p.Grants(e) {
-				o.Includes = append(o.Includes, entitlementWords[e])
+			if w := s.promise(ctx, pub, e); w != "" && p.Grants(e) {
+				o.Promises = append(o.Promises, w)
 			}
 		}
+		o.Includes = append(o.Includes, o.Promises...)
 		if p.TrialDays > 0 {
 			o.Includes = append(o.Includes, strconv.Itoa(p.TrialDays)+"-day free trial")
 		}
@@ -105,10 +105,11 @@ func (s *Site) renderSubscribe(w http.ResponseWriter, r *http.Request, status in
 		data.Signed = true
 		private(w)
 	}
-	page.Description = "Subscribe to " + page.Pub.Name + ": 24 issues a year, the digital edition, audio for every article and the whole archive."
-	if data.Offers, err = s.offers(r); err != nil {
+	page.Description = "Subscribe to " + page.Pub.Name + ": the plans, their prices and what each includes."
+	if data.Offers, err = s.offers(ctx); err != nil {
 		return err
 	}
+	data.Included = whatsIncluded(data.Offers)
 	data.Archive = archiveNote(page.Pub, data.Offers)
 	data.Page = page
 	return s.render(w, "subscribe", status, page.Pub, data)

@@ -5,9 +5,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
 	"github.com/masthead-press/masthead/internal/edition"
@@ -80,4 +82,20 @@ func (e *editionEnv) addReplica(t *testing.T, issueID int64) {
 	if err := e.st.SaveEdition(ctx, store.Edition{IssueID: issueID, Format: store.FormatReplica, Key: key, Size: int64(len(testReplica)), BuiltAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// page is the body of a 200 answer to GET path, for the reader of session
+// sid ("" for an anonymous reader).
+func (e *editionEnv) page(t testing.TB, path, sid string) string {
+	t.Helper()
+	req := httptest.NewRequest("GET", "https://mag.example"+path, nil)
+	if sid != "" {
+		req.Header.Set("Cookie", auth.SecureReaderCookieName+"="+sid)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, rec.Code)
+	}
+	return rec.Body.String()
 }

@@ -117,17 +117,7 @@ func TestWebEditionPlaceAndChanges(t *testing.T) {
 	plan, _ := e.st.PlanBySlug(ctx, "digital")
 	first, _ := paidReader(t, e.st, e.svc, e.tm, "first@example.com", plan.ID)
 	second, _ := paidReader(t, e.st, e.svc, e.tm, "second@example.com", plan.ID)
-	get := func(path, sid string) string {
-		t.Helper()
-		req := httptest.NewRequest("GET", "https://mag.example"+path, nil)
-		req.Header.Set("Cookie", auth.SecureReaderCookieName+"="+sid)
-		rec := httptest.NewRecorder()
-		e.h.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("GET %s: %d", path, rec.Code)
-		}
-		return rec.Body.String()
-	}
+	get := func(path, sid string) string { t.Helper(); return e.page(t, path, sid) }
 	issues, _, _ := e.st.Issues(ctx, store.IssueFilter{})
 	is := issues[0]
 	list, err := e.st.EditionArticles(ctx, is.ID)
@@ -179,19 +169,7 @@ func TestEndOfArticleOffer(t *testing.T) {
 	e := newEditionEnv(t, demo.Options{Seed: 5, Issues: 1, PerIssue: 2, WebOnly: 2, Authors: 2, Now: time.Now()}, "https://mag.example", nil)
 	plan, _ := e.st.PlanBySlug(ctx, "digital")
 	sid, _ := paidReader(t, e.st, e.svc, e.tm, "reader@example.com", plan.ID)
-	get := func(path, sid string) string {
-		t.Helper()
-		req := httptest.NewRequest("GET", "https://mag.example"+path, nil)
-		if sid != "" {
-			req.Header.Set("Cookie", auth.SecureReaderCookieName+"="+sid)
-		}
-		rec := httptest.NewRecorder()
-		e.h.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("GET %s: %d", path, rec.Code)
-		}
-		return rec.Body.String()
-	}
+	get := func(path, sid string) string { t.Helper(); return e.page(t, path, sid) }
 	list, _, err := e.st.Articles(ctx, store.ArticleFilter{Limit: 20})
 	if err != nil || len(list) == 0 {
 		t.Fatalf("articles: %v", err)

@@ -17,6 +17,18 @@ import (
 // Publication returns the magazine's settings, or the defaults when none
 // have been saved.
 func (s *Store) Publication(ctx context.Context) (magazine.Publication, error) {
+	version := s.Version()
+	if p, ok := s.pub.get(version); ok {
+		return p, nil
+	}
+	p, err := s.readPublication(ctx)
+	if err == nil {
+		s.pub.put(version, p)
+	}
+	return p, err
+}
+
+func (s *Store) readPublication(ctx context.Context) (magazine.Publication, error) {
 	p := magazine.DefaultPublication()
 	var raw string
 	err := s.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", "publication").Scan(&raw)

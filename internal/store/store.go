@@ -46,8 +46,10 @@ type Store struct {
 	images sync.Map // media key -> ImageSources
 	nstmts atomic.Int32
 
-	readerGen atomic.Int64 // bumped by writes to readers' sessions and subscriptions
-	access    accessCache  // see reader_access.go
+	readerGen atomic.Int64                    // bumped by writes to readers' sessions and subscriptions
+	access    accessCache                     // see reader_access.go
+	pub       versioned[magazine.Publication] // see Publication
+	published versioned[[]magazine.Section]   // see PublishedSections
 }
 
 // Options configure Open.

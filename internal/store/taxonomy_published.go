@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/masthead-press/masthead/internal/magazine"
 )
@@ -21,7 +22,15 @@ const (
 // PublishedSections returns, in display order, the sections that have a
 // published article.
 func (s *Store) PublishedSections(ctx context.Context) ([]magazine.Section, error) {
-	return s.sections(ctx, " WHERE "+sectionInUse)
+	version := s.Version()
+	if list, ok := s.published.get(version); ok {
+		return slices.Clone(list), nil
+	}
+	list, err := s.sections(ctx, " WHERE "+sectionInUse)
+	if err == nil {
+		s.published.put(version, slices.Clone(list))
+	}
+	return list, err
 }
 
 // PublishedSectionBySlug returns a section that has a published article;

@@ -72,7 +72,7 @@ type editionPage struct {
 	Page   Page
 	Issue  magazine.Issue
 	Offer  editionOffer
-	Body   template.HTML // the edition, with the article being read marked
+	Body   template.HTML // bodyMarker: the edition is written around the template
 	Resume *editionRef   // where the reader left off, when not given
 }
 
@@ -117,7 +117,7 @@ func (s *Site) webEdition(w http.ResponseWriter, r *http.Request) error {
 	if at != "" {
 		current = slices.IndexFunc(body.articles, func(a editionRef) bool { return a.Slug == at })
 	}
-	d.Body = body.withCurrent(current)
+	d.Body = bodyMarker
 	if rs != nil {
 		if current >= 0 {
 			if err := s.store.SetEditionPosition(ctx, rs.Reader.ID, issue.ID, body.articles[current].ID); err != nil {
@@ -142,7 +142,7 @@ func (s *Site) webEdition(w http.ResponseWriter, r *http.Request) error {
 	}
 	page.Canonical = s.abs(IssueURL(issue) + "/read")
 	d.Page = page
-	return s.render(w, "edition", http.StatusOK, page.Pub, d)
+	return s.renderAround(w, "edition", http.StatusOK, page.Pub, d, body.withCurrent(current)...)
 }
 
 // download serves an issue's EPUB or PDF (the replica when one was

@@ -37,14 +37,15 @@ const (
 	articleCurrent = `<article class="edition-article current" aria-current="true" id="a-`
 )
 
-// withCurrent is the body with the article at index i marked as the one
-// being read; i < 0 leaves it as it is.
-func (b *editionBody) withCurrent(i int) template.HTML {
+// withCurrent is the body, in parts to be written in order, with the
+// article at index i marked as the one being read; i < 0 leaves it as it
+// is.
+func (b *editionBody) withCurrent(i int) []string {
 	if i < 0 || i >= len(b.articles) || b.articles[i].open < 0 {
-		return template.HTML(b.html)
+		return []string{b.html}
 	}
 	at := b.articles[i].open
-	return template.HTML(b.html[:at] + articleCurrent + b.html[at+len(articleOpen):])
+	return []string{b.html[:at], articleCurrent, b.html[at+len(articleOpen):]}
 }
 
 // editionCacheMax bounds the editions kept: readers read the newest

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -303,6 +304,54 @@ func (s *Site) render(w http.ResponseWriter, name string, status int, pub magazi
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// bodyMarker stands in a page for a large body written around the
+// template (renderAround). A page never holds it otherwise: text from
+// readers and editors is escaped.
+const bodyMarker = "<!--masthead:body-->"
+
+// renderAround renders page name as render does, with body (in parts, in
+// order) where the template printed bodyMarker, written to w as it is
+// instead of through the template: a web edition's body is hundreds of KB
+// rendered once and kept, and copying it through text/template costs more
+// than the rest of the page.
+func (s *Site) renderAround(w http.ResponseWriter, name string, status int, pub magazine.Publication, data any, body ...string) error {
+	set, err := s.templates(pub.Location())
+	if err != nil {
+		return err
+	}
+	t, ok := set[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+		return fmt.Errorf("execute template %s: %w", name, err)
+	}
+	page := buf.Bytes()
+	i := bytes.Index(page, []byte(bodyMarker))
+	if i < 0 {
+		return fmt.Errorf("template %s has no place for its body", name)
+	}
+	n := len(page) - len(bodyMarker)
+	for _, part := range body {
+		n += len(part)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(status)
+	if _, err := w.Write(page[:i]); err != nil {
+		return err
+	}
+	for _, part := range body {
+		if _, err := io.WriteString(w, part); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(page[i+len(bodyMarker):])
 	return err
 }
 

@@ -288,23 +288,34 @@ func (s *Site) abs(p string) string {
 // render executes a page template into w. Dates inside are shown in the
 // publication's time zone.
 func (s *Site) render(w http.ResponseWriter, name string, status int, pub magazine.Publication, data any) error {
-	set, err := s.templates(pub.Location())
+	buf, err := s.execute(name, pub, data)
 	if err != nil {
 		return err
 	}
-	t, ok := set[name]
-	if !ok {
-		return fmt.Errorf("no template %q", name)
-	}
-	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer putPageBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
-		return fmt.Errorf("execute template %s: %w", name, err)
-	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// execute renders page name into a buffer from pageBuffers, to be given
+// back with putPageBuffer.
+func (s *Site) execute(name string, pub magazine.Publication, data any) (*bytes.Buffer, error) {
+	set, err := s.templates(pub.Location())
+	if err != nil {
+		return nil, err
+	}
+	t, ok := set[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+		putPageBuffer(buf)
+		return nil, fmt.Errorf("execute template %s: %w", name, err)
+	}
+	return buf, nil
 }
 
 // bodyMarker stands in a page for a large body written around the
@@ -318,19 +329,11 @@ const bodyMarker = "<!--masthead:body-->"
 // rendered once and kept, and copying it through text/template costs more
 // than the rest of the page.
 func (s *Site) renderAround(w http.ResponseWriter, name string, status int, pub magazine.Publication, data any, body ...string) error {
-	set, err := s.templates(pub.Location())
+	buf, err := s.execute(name, pub, data)
 	if err != nil {
 		return err
 	}
-	t, ok := set[name]
-	if !ok {
-		return fmt.Errorf("no template %q", name)
-	}
-	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer putPageBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
-		return fmt.Errorf("execute template %s: %w", name, err)
-	}
 	page := buf.Bytes()
 	i := bytes.Index(page, []byte(bodyMarker))
 	if i < 0 {

@@ -139,7 +139,8 @@ func (s *Store) ClaimAudio(ctx context.Context, articleID int64, stale time.Dura
 	return claimed, err
 }
 
-// FinishAudio records a finished narration.
+// FinishAudio records a finished narration and moves the content
+// version.
 func (s *Store) FinishAudio(ctx context.Context, a ArticleAudio) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, `INSERT INTO article_audio (`+articleAudioColumns+`) VALUES (?, 'ready', '', ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -151,7 +152,10 @@ func (s *Store) FinishAudio(ctx context.Context, a ArticleAudio) error {
 		if err != nil {
 			return fmt.Errorf("record narration of article %d: %w", a.ArticleID, err)
 		}
-		return nil
+		// The article's page changes with it (its paragraphs' play
+		// controls), and the site keeps which file to serve per
+		// content version.
+		return s.touch(ctx, tx)
 	})
 }
 

@@ -172,7 +172,7 @@ func TestNoAudioLeaks(t *testing.T) {
 				t.Errorf("%s, %s: position answered %d", a.Slug, viewer.name, r.status)
 			}
 			page := f.get(t, "/articles/"+a.Slug, "Cookie", viewer.cookie)
-			lacks(t, page, "audio.mp3", "<audio")
+			lacks(t, page, "audio.mp3", "<audio", "play-from", "data-start")
 			contains(t, page, "Listen to this article")
 		}
 
@@ -192,7 +192,7 @@ func TestNoAudioLeaks(t *testing.T) {
 			t.Errorf("%s: If-None-Match answered %d", a.Slug, r.status)
 		}
 		page := f.get(t, "/articles/"+a.Slug, "Cookie", f.listener)
-		contains(t, page, `src="`+url+`"`, "<audio")
+		contains(t, page, `src="`+url+`"`, "<audio", `class="play-from"`)
 	}
 }
 

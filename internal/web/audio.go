@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"time"
+
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -40,6 +44,37 @@ func (s *Site) articleAudio(ctx context.Context, v magazine.Viewer, a magazine.A
 		p.PositionURL = ArticleURL(a.Slug) + "/audio/position"
 	}
 	return p
+}
+
+// playControls puts a "Play from here" button before each paragraph of
+// the page (from 0) whose speech is in the article's narration file,
+// carrying where it starts there. Only a reader who may hear the
+// narration gets them (the start times say how long each paragraph is).
+// They are hidden until audio.js, which seeks the player, shows them:
+// without it a button would do nothing, and a link to the MP3 at the time
+// would take the reader away from the page to a bare player. A page whose
+// cues cannot be worked out is shown without them.
+func (s *Site) playControls(ctx context.Context, a magazine.Article, page int, body template.HTML) template.HTML {
+	cues, err := s.audio.Cues(ctx, a)
+	if err != nil {
+		s.log.WarnContext(ctx, "cannot place the play controls", "article", a.ID, "err", err)
+		return body
+	}
+	return template.HTML(cues.Mark(page, string(body), func(el *xhtml.Node, start time.Duration) {
+		b := &xhtml.Node{Type: xhtml.ElementNode, Data: "button", DataAtom: atom.Button, Attr: []xhtml.Attribute{
+			{Key: "type", Val: "button"}, {Key: "class", Val: "play-from"}, {Key: "hidden"},
+			{Key: "data-start", Val: strconv.FormatFloat(start.Seconds(), 'f', 3, 64)},
+			{Key: "aria-label", Val: "Play from here"}, {Key: "title", Val: "Play from here"},
+		}}
+		b.AppendChild(&xhtml.Node{Type: xhtml.TextNode, Data: "▶"})
+		switch {
+		case el.DataAtom == atom.Li || el.DataAtom == atom.Span || el.Parent == nil:
+			// Inside: a list holds only items, a caption is inline.
+			el.InsertBefore(b, el.FirstChild)
+		default:
+			el.Parent.InsertBefore(b, el)
+		}
+	}))
 }
 
 // forbidden answers 403 with a short text and never a byte of audio.

@@ -35,7 +35,7 @@ type narration struct {
 	in    magazine.ArticleInput
 }
 
-func newNarration(t *testing.T) *narration {
+func newNarration(t testing.TB) *narration {
 	t.Helper()
 	needTool(t, "espeak-ng")
 	needTool(t, "ffmpeg")

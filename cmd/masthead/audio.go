@@ -60,12 +60,12 @@ func audioSay(ctx context.Context, args []string, getenv func(string) string, st
 	if e == nil || (engine != audio.EngineFestival && engine != audio.EngineEspeak) {
 		return usageError("--engine is festival or espeak-ng")
 	}
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), audio.CPUTime()
 	mp3, length, err := audio.Speak(ctx, e, audio.Encoder{}, strings.Split(strings.ReplaceAll(string(text), "\r\n", "\n"), "\n\n"))
 	if err != nil {
 		return err
 	}
-	cpu, wall := cpuTime()-cpu0, time.Since(start)
+	cpu, wall := audio.CPUTime()-cpu0, time.Since(start)
 	if err := os.WriteFile(out, mp3, 0o644); err != nil {
 		return err
 	}
@@ -73,15 +73,6 @@ func audioSay(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "%s (%s): %d words, %.1f s of speech, %.2f s CPU (engine and ffmpeg), %.2f s wall, %.0f× real time per CPU second, %d KB\n",
 		e.Name(), e.Voice(), words, length.Seconds(), cpu.Seconds(), wall.Seconds(), length.Seconds()/cpu.Seconds(), len(mp3)>>10)
 	return nil
-}
-
-// cpuTime is the CPU time of this process and its finished children.
-func cpuTime() time.Duration {
-	var self, kids syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
-	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
-	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
-	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
 }
 
 func audioBackfill(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {

@@ -98,6 +98,7 @@ type planned struct {
 	kind   Kind
 	spoken string // what the engine is given: lexicon applied, normalised
 	key    string
+	place  Place // where the block stands in the article
 }
 
 // SegmentKey names a segment: a hash of the engine, the voice, the version
@@ -157,7 +158,7 @@ func (n *Narrator) plan(ctx context.Context, a magazine.Article, e Engine, s Set
 		if b.Kind == KindHeading && !strings.ContainsAny(spoken[len(spoken)-1:], ".!?:") {
 			spoken += "."
 		}
-		out = append(out, planned{kind: b.Kind, spoken: spoken, key: SegmentKey(e.Name(), e.Voice(), version, spoken)})
+		out = append(out, planned{kind: b.Kind, spoken: spoken, key: SegmentKey(e.Name(), e.Voice(), version, spoken), place: b.Place})
 	}
 	if len(out) == 0 {
 		return nil, magazine.Errorf(magazine.EINVALID, "The article has nothing to read aloud.")
@@ -336,7 +337,7 @@ func (n *Narrator) render(ctx context.Context, articleID int64, emit func([]byte
 		return store.ArticleAudio{}, err
 	}
 	res := store.ArticleAudio{ArticleID: articleID, State: store.AudioReady, Engine: e.Name(), Voice: e.Voice(), Segments: keys,
-		FileKey: fileKey, Bytes: int64(len(file)), Rendered: len(spoken), SourceUpdatedAt: a.UpdatedAt}
+		Starts: segmentStarts(parts), FileKey: fileKey, Bytes: int64(len(file)), Rendered: len(spoken), SourceUpdatedAt: a.UpdatedAt}
 	for _, k := range keys {
 		res.Duration += have[k].Duration
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	xhtml "golang.org/x/net/html"
+
 	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/media"
@@ -33,7 +35,7 @@ type narration struct {
 	in    magazine.ArticleInput
 }
 
-func newNarration(t *testing.T) *narration {
+func newNarration(t testing.TB) *narration {
 	t.Helper()
 	needTool(t, "espeak-ng")
 	needTool(t, "ffmpeg")
@@ -201,5 +203,69 @@ func TestNarrationStreamListenerLeaves(t *testing.T) {
 	res, err := x.st.ArticleAudio(context.Background(), x.a.ID)
 	if err != nil || res.State != store.AudioReady || len(res.Segments) != 6 {
 		t.Fatalf("after the listener left: %+v, %v", res, err)
+	}
+}
+
+// cueStarts marks each paragraph of page 0 with its start, as the text
+// of the paragraph → start.
+func cueStarts(t *testing.T, c audio.Cues, a magazine.Article) map[string]time.Duration {
+	t.Helper()
+	out := map[string]time.Duration{}
+	c.Mark(0, a.Pages[0], func(el *xhtml.Node, start time.Duration) {
+		out[el.FirstChild.Data] = start
+	})
+	return out
+}
+
+// TestNarrationCues: every paragraph starts where the segments before it
+// end in the joined file; after an edit the narration has not caught up
+// with, the edited paragraph has no start and the others keep theirs
+// (their speech is still where it was in the file).
+func TestNarrationCues(t *testing.T) {
+	t.Parallel()
+	x := newNarration(t)
+	ctx := context.Background()
+	if c, err := x.n.Cues(ctx, x.a); err != nil || c.Len() != 0 {
+		t.Fatalf("before any narration: %d cues, %v", c.Len(), err)
+	}
+	res, err := x.n.Render(ctx, x.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x.n.Cues(ctx, x.a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := cueStarts(t, c, x.a)
+	if len(before) != len(paragraphs) || len(res.Starts) != len(res.Segments) {
+		t.Fatalf("%d cues for %d paragraphs, %d starts for %d segments", len(before), len(paragraphs), len(res.Starts), len(res.Segments))
+	}
+	// Headline and byline first: the first paragraph is the third segment.
+	for i, p := range paragraphs {
+		if before[p] != res.Starts[i+2].Truncate(time.Millisecond) {
+			t.Errorf("paragraph %d starts at %v, its segment at %v", i, before[p], res.Starts[i+2])
+		}
+	}
+	if d := probeDuration(t, x.file(t, res)) - res.Starts[len(res.Starts)-1].Seconds(); d < 1 || d > 10 {
+		t.Errorf("the last segment starts %.2f s before the end of the file", d)
+	}
+
+	x.in.BodyMarkdown = strings.Replace(x.in.BodyMarkdown, "only road", "one road", 1)
+	edited, err := x.st.UpdateArticle(ctx, x.a.ID, x.in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = x.n.Cues(ctx, edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := cueStarts(t, c, edited)
+	if _, ok := after[strings.Replace(paragraphs[1], "only road", "one road", 1)]; ok || len(after) != len(paragraphs)-1 {
+		t.Errorf("after the edit: %v; want every paragraph but the edited one", after)
+	}
+	for _, i := range []int{0, 2, 3} {
+		if after[paragraphs[i]] != before[paragraphs[i]] {
+			t.Errorf("paragraph %d moved from %v to %v", i, before[paragraphs[i]], after[paragraphs[i]])
+		}
 	}
 }

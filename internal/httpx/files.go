@@ -84,4 +84,8 @@ func (w *rangeWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
+// ReadFrom passes the file on to the connection's ReadFrom (sendfile),
+// as statusWriter does.
+func (w *rangeWriter) ReadFrom(r io.Reader) (int64, error) { return io.Copy(w.ResponseWriter, r) }
+
 func (w *rangeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

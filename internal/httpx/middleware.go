@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -58,6 +59,18 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(p)
 	w.size += n
+	return n, err
+}
+
+// ReadFrom keeps the connection's own ReadFrom within reach of io.Copy:
+// behind it a file is sent with sendfile(2), not copied through a buffer
+// in user space, which is most of the cost of serving a large file.
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := io.Copy(w.ResponseWriter, r)
+	w.size += int(n)
 	return n, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,13 +12,15 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/masthead-press/masthead/internal/browsertest"
 )
 
 // TestBrowserListen: a subscriber with audio plays an article in Chromium,
 // skips forward, changes the speed, leaves, and on reloading the page the
-// player resumes where they stopped (the place is kept on the server); an
+// player resumes where they stopped (the place is kept on the server);
+// the "Play from here" control of a paragraph seeks the player there; an
 // anonymous reader sees what the audio is and a Subscribe prompt.
 func TestBrowserListen(t *testing.T) {
 	t.Parallel()
@@ -70,6 +73,21 @@ func TestBrowserListen(t *testing.T) {
 	}
 	step("reload", chromedp.Navigate(article), chromedp.WaitVisible(chromedp.CSS("section.listen .listen-controls button")))
 	waitFor("it resumes where it stopped", `document.querySelector("#narration").currentTime >= 15`)
+
+	// Play from a paragraph, by keyboard: the player jumps back to where
+	// the second paragraph's speech starts, and plays.
+	second := chromedp.JSPath(`document.querySelectorAll(".article-body button.play-from")[1]`)
+	step("the paragraphs' controls show", chromedp.WaitVisible(second))
+	if name := js(`document.querySelectorAll(".article-body button.play-from")[1].getAttribute("aria-label")`); name != "Play from here" {
+		t.Errorf("the control is named %q", name)
+	}
+	start, err := strconv.ParseFloat(js(`document.querySelectorAll(".article-body button.play-from")[1].dataset.start`), 64)
+	if err != nil || start <= 0 || start >= 14 {
+		t.Fatalf("the second paragraph starts at %v (%v); the test wants it well before the resumed place", start, err)
+	}
+	step("play from the second paragraph", chromedp.Focus(second), chromedp.KeyEvent(kb.Enter))
+	waitFor("it jumped to the paragraph and plays", fmt.Sprintf(`(a => !a.paused && a.currentTime >= %f && a.currentTime < %f)(document.querySelector("#narration"))`, start, start+2))
+	step("pause again", chromedp.Evaluate[chromedp.Void](`document.querySelector("#narration").pause(), ({})`))
 
 	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
 		t.Fatal(err)

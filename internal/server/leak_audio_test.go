@@ -172,7 +172,7 @@ func TestNoAudioLeaks(t *testing.T) {
 				t.Errorf("%s, %s: position answered %d", a.Slug, viewer.name, r.status)
 			}
 			page := f.get(t, "/articles/"+a.Slug, "Cookie", viewer.cookie)
-			lacks(t, page, "audio.mp3", "<audio")
+			lacks(t, page, "audio.mp3", "<audio", "play-from", "data-start")
 			contains(t, page, "Listen to this article")
 		}
 
@@ -192,7 +192,7 @@ func TestNoAudioLeaks(t *testing.T) {
 			t.Errorf("%s: If-None-Match answered %d", a.Slug, r.status)
 		}
 		page := f.get(t, "/articles/"+a.Slug, "Cookie", f.listener)
-		contains(t, page, `src="`+url+`"`, "<audio")
+		contains(t, page, `src="`+url+`"`, "<audio", `class="play-from"`)
 	}
 }
 
@@ -332,4 +332,68 @@ func TestPodcastFeedLeaks(t *testing.T) {
 			t.Errorf("ended subscription: %s answered %d", p, r.status)
 		}
 	}
+}
+
+// TestAudioCheckedAfterChanges: the audio URL keeps what it reads of the
+// database per content version, and the decision follows every change at
+// once: a shorter archive window, the subscription ending, the article
+// taken down. Each refusal carries no audio byte.
+func TestAudioCheckedAfterChanges(t *testing.T) {
+	t.Parallel()
+	f := newAudioFixture(t)
+	ctx := context.Background()
+	if _, err := f.narrator.Render(ctx, f.gated.ID); err != nil {
+		t.Fatal(err)
+	}
+	url := "/articles/" + f.gated.Slug + "/audio.mp3"
+	hear := func(want int, when string) {
+		t.Helper()
+		r := f.get(t, url, "Cookie", f.listener, "Range", "bytes=0-1023")
+		if r.status != want || (want != http.StatusPartialContent) == isMP3(r.body) {
+			t.Fatalf("%s: %d with %d bytes, want %d", when, r.status, len(r.body), want)
+		}
+	}
+	hear(http.StatusPartialContent, "at first")
+	hear(http.StatusPartialContent, "again, from what was kept")
+
+	// The listener's plan reads a window of months; the issue is older
+	// than one month.
+	pub, err := f.st.Publication(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := pub.ArchiveWindowMonths
+	pub.ArchiveWindowMonths = 1
+	if err := f.st.SetPublication(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	hear(http.StatusForbidden, "outside a one-month archive window")
+	pub.ArchiveWindowMonths = window
+	if err := f.st.SetPublication(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	hear(http.StatusPartialContent, "the window back")
+
+	subs, err := f.st.ReaderSubscriptions(ctx, f.listenerID)
+	if err != nil || len(subs) != 1 {
+		t.Fatal(subs, err)
+	}
+	if err := f.svc.CancelNow(ctx, subs[0].ID, billing.Actor{Staff: "test@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	hear(http.StatusForbidden, "the subscription ended")
+
+	// Staff take the article down: nobody hears it, the staff's own
+	// preview aside.
+	f.subscribe(t, f.listenerID, subs[0].PlanID)
+	hear(http.StatusPartialContent, "subscribed again")
+	authors := make([]int64, len(f.gated.Authors))
+	for i, a := range f.gated.Authors {
+		authors[i] = a.ID
+	}
+	if _, err := f.st.UpdateArticle(ctx, f.gated.ID, magazine.ArticleInput{Headline: f.gated.Headline, SectionID: f.gated.Section.ID,
+		AuthorIDs: authors, Status: magazine.StatusDraft, Visibility: f.gated.Visibility, BodyMarkdown: f.gated.BodyMarkdown}); err != nil {
+		t.Fatal(err)
+	}
+	hear(http.StatusNotFound, "the article taken down")
 }

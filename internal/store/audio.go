@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,9 +29,12 @@ type ArticleAudio struct {
 	Engine    string
 	Voice     string
 	Segments  []string // segment keys in reading order
-	FileKey   string   // the joined MP3 in media storage; "" until ready once
-	Duration  time.Duration
-	Bytes     int64
+	// Starts is where each segment starts in the joined file, one per
+	// segment; nil for a narration made before they were kept.
+	Starts   []time.Duration
+	FileKey  string // the joined MP3 in media storage; "" until ready once
+	Duration time.Duration
+	Bytes    int64
 	// Rendered is how many segments the last narration spoke; the others
 	// were already stored.
 	Rendered int
@@ -47,17 +51,26 @@ type Segment struct {
 	Bytes    int64
 }
 
-const articleAudioColumns = "article_id, state, reason, engine, voice, segments, file_key, duration_ms, bytes, rendered, source_updated_at, updated_at"
+const articleAudioColumns = "article_id, state, reason, engine, voice, segments, starts, file_key, duration_ms, bytes, rendered, source_updated_at, updated_at"
 
 func scanArticleAudio(row interface{ Scan(...any) error }) (ArticleAudio, error) {
 	var a ArticleAudio
-	var segs string
+	var segs, starts string
 	var ms, source, updated int64
-	if err := row.Scan(&a.ArticleID, &a.State, &a.Reason, &a.Engine, &a.Voice, &segs, &a.FileKey, &ms, &a.Bytes, &a.Rendered, &source, &updated); err != nil {
+	if err := row.Scan(&a.ArticleID, &a.State, &a.Reason, &a.Engine, &a.Voice, &segs, &starts, &a.FileKey, &ms, &a.Bytes, &a.Rendered, &source, &updated); err != nil {
 		return a, err
 	}
 	if segs != "" {
 		a.Segments = strings.Split(segs, "\n")
+	}
+	if starts != "" {
+		for line := range strings.SplitSeq(starts, "\n") {
+			ms, err := strconv.ParseInt(line, 10, 64)
+			if err != nil {
+				return a, fmt.Errorf("narration starts %q: %w", line, err)
+			}
+			a.Starts = append(a.Starts, time.Duration(ms)*time.Millisecond)
+		}
 	}
 	a.Duration, a.SourceUpdatedAt, a.UpdatedAt = time.Duration(ms)*time.Millisecond, unixTime(source), unixTime(updated)
 	return a, nil
@@ -139,19 +152,30 @@ func (s *Store) ClaimAudio(ctx context.Context, articleID int64, stale time.Dura
 	return claimed, err
 }
 
-// FinishAudio records a finished narration.
+// FinishAudio records a finished narration and moves the content
+// version.
 func (s *Store) FinishAudio(ctx context.Context, a ArticleAudio) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, `INSERT INTO article_audio (`+articleAudioColumns+`) VALUES (?, 'ready', '', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if len(a.Starts) != 0 && len(a.Starts) != len(a.Segments) {
+			return fmt.Errorf("record narration of article %d: %d starts for %d segments", a.ArticleID, len(a.Starts), len(a.Segments))
+		}
+		starts := make([]string, len(a.Starts))
+		for i, d := range a.Starts {
+			starts[i] = strconv.FormatInt(d.Milliseconds(), 10)
+		}
+		_, err := s.exec(ctx, tx, `INSERT INTO article_audio (`+articleAudioColumns+`) VALUES (?, 'ready', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (article_id) DO UPDATE SET state = 'ready', reason = '', engine = excluded.engine, voice = excluded.voice,
-			segments = excluded.segments, file_key = excluded.file_key, duration_ms = excluded.duration_ms, bytes = excluded.bytes,
-			rendered = excluded.rendered, source_updated_at = excluded.source_updated_at, updated_at = excluded.updated_at`,
-			a.ArticleID, a.Engine, a.Voice, strings.Join(a.Segments, "\n"), a.FileKey, a.Duration.Milliseconds(), a.Bytes, a.Rendered,
-			a.SourceUpdatedAt.Unix(), s.Now().Unix())
+			segments = excluded.segments, starts = excluded.starts, file_key = excluded.file_key, duration_ms = excluded.duration_ms,
+			bytes = excluded.bytes, rendered = excluded.rendered, source_updated_at = excluded.source_updated_at, updated_at = excluded.updated_at`,
+			a.ArticleID, a.Engine, a.Voice, strings.Join(a.Segments, "\n"), strings.Join(starts, "\n"), a.FileKey, a.Duration.Milliseconds(),
+			a.Bytes, a.Rendered, a.SourceUpdatedAt.Unix(), s.Now().Unix())
 		if err != nil {
 			return fmt.Errorf("record narration of article %d: %w", a.ArticleID, err)
 		}
-		return nil
+		// The article's page changes with it (its paragraphs' play
+		// controls), and the site keeps which file to serve per
+		// content version.
+		return s.touch(ctx, tx)
 	})
 }
 

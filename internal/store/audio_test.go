@@ -44,13 +44,23 @@ func TestAudioStore(t *testing.T) {
 		if err != nil || len(segs) != 2 || segs["aa"].Duration != 1500*time.Millisecond {
 			t.Fatalf("segments %v %v", segs, err)
 		}
+		before := s.Version()
 		if err := s.FinishAudio(ctx, store.ArticleAudio{ArticleID: a.ID, Engine: "espeak-ng", Segments: []string{"aa", "bb"}, FileKey: "ab/x.mpa",
-			Duration: 3 * time.Second, Bytes: 20, Rendered: 2, SourceUpdatedAt: a.UpdatedAt}); err != nil {
+			Starts: []time.Duration{0, 1526 * time.Millisecond}, Duration: 3 * time.Second, Bytes: 20, Rendered: 2, SourceUpdatedAt: a.UpdatedAt}); err != nil {
 			t.Fatal(err)
+		}
+		if s.Version() <= before {
+			t.Error("a finished narration left the content version where it was: pages would keep showing no play controls")
 		}
 		got, err := s.ArticleAudio(ctx, a.ID)
 		if err != nil || got.State != store.AudioReady || len(got.Segments) != 2 || got.Reason != "" || got.Duration != 3*time.Second {
 			t.Fatalf("finished: %+v %v", got, err)
+		}
+		if len(got.Starts) != 2 || got.Starts[1] != 1526*time.Millisecond {
+			t.Errorf("segment starts %v, want [0 1.526s]", got.Starts)
+		}
+		if err := s.FinishAudio(ctx, store.ArticleAudio{ArticleID: a.ID, Segments: []string{"aa", "bb"}, Starts: []time.Duration{0}}); err == nil {
+			t.Error("a narration with fewer starts than segments was recorded")
 		}
 		if list, _ := s.NarratedArticles(ctx, 10); len(list) != 1 {
 			t.Errorf("narrated articles: %v", list)

@@ -143,6 +143,9 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 		data.Metered = decision.UsesMeter || v.MeterOpened
 	}
 	data.Audio = s.articleAudio(ctx, v, a, page.Pub)
+	if data.Audio != nil && data.Audio.Entitled && !data.Gated {
+		data.Body = s.playControls(ctx, a, number-1, data.Body)
+	}
 	if data.Offer, err = s.articleOffer(ctx, v, page.Pub); err != nil {
 		return err
 	}

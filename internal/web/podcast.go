@@ -128,7 +128,7 @@ func (s *Site) podcastAudio(w http.ResponseWriter, r *http.Request) error {
 	if !found || !magazine.ValidSlug(slug) {
 		return httpx.NotFound
 	}
-	a, err := s.store.ArticleBySlug(r.Context(), slug)
+	a, err := s.listenArticle(r.Context(), slug)
 	if err != nil {
 		return httpx.NotFound
 	}

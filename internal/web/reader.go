@@ -106,11 +106,11 @@ func (s *Site) viewer(r *http.Request, articleID int64) (magazine.Viewer, *store
 	ctx := r.Context()
 	rs := &a.Session
 	v := magazine.Viewer{Registered: true, Entitlements: a.Entitlements}
-	pub, err := s.store.Publication(ctx)
+	pub, loc, err := s.publication(ctx)
 	if err != nil {
 		return v, rs, err
 	}
-	v.ArchiveFrom = magazine.ArchiveStart(s.now().In(pub.Location()), pub.ArchiveWindowMonths)
+	v.ArchiveFrom = magazine.ArchiveStart(s.now().In(loc), pub.ArchiveWindowMonths)
 	if articleID == 0 || v.Has(magazine.EntSubscriberContent) {
 		return v, rs, nil
 	}
@@ -122,6 +122,29 @@ func (s *Site) viewer(r *http.Request, articleID int64) (magazine.Viewer, *store
 		v.MeterOpened, v.MeterLeft = this, max(0, pub.MeterArticles-opened)
 	}
 	return v, rs, nil
+}
+
+// publication is the magazine's settings and its time zone, kept per
+// content version (saving the settings moves it): the paywall reads them
+// on every signed-in reader's request, a player's range requests
+// included, and loading the zone reads a file each time.
+func (s *Site) publication(ctx context.Context) (magazine.Publication, *time.Location, error) {
+	version := s.store.Version()
+	if p, ok := s.publications.get(version, struct{}{}); ok {
+		return p.pub, p.loc, nil
+	}
+	pub, err := s.store.Publication(ctx)
+	if err != nil {
+		return pub, nil, err
+	}
+	loc := pub.Location()
+	s.publications.put(version, struct{}{}, zonedPublication{pub, loc})
+	return pub, loc, nil
+}
+
+type zonedPublication struct {
+	pub magazine.Publication
+	loc *time.Location
 }
 
 // subscriberAudience names the shared page of subscribers who hold the

@@ -71,6 +71,12 @@ type Site struct {
 	// has used, so that dates render in the publication's zone without
 	// re-parsing: map[string]map[string]*template.Template.
 	pages sync.Map
+	// What the audio URLs read of the database, kept per content
+	// version (see versioned): the article by slug, its narration's file
+	// by article, and the publication the paywall reads.
+	listenArticles versioned[string, magazine.Article]
+	narrationFiles versioned[int64, string]
+	publications   versioned[struct{}, zonedPublication]
 }
 
 // Config is what a Site needs.

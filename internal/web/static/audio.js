@@ -1,5 +1,6 @@
-// The narration player: skip ±15 s, speed, the reader's place remembered
-// on the server, and Media Session metadata for the lock screen. Without
+// The narration player: skip ±15 s, speed, play from a paragraph, the
+// reader's place remembered on the server, and Media Session metadata for
+// the lock screen. Without
 // this script the page keeps a plain <audio controls> player.
 (function () {
   "use strict";
@@ -37,6 +38,24 @@
     audio.currentTime = saved;
   }
   audio.addEventListener("loadedmetadata", restore);
+
+  // "Play from here" before each paragraph: the player seeks to where the
+  // paragraph's speech starts and plays. The buttons stay hidden without
+  // this script, which is what makes them work.
+  document.querySelectorAll(".article-body button.play-from").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { playFrom(Number(b.dataset.start)); });
+  });
+  function playFrom(t) {
+    restored = true; // the reader chose a place: the remembered one gives way
+    if (audio.readyState > 0) {
+      audio.currentTime = t;
+    } else {
+      audio.preload = "metadata";
+      audio.addEventListener("loadedmetadata", function () { audio.currentTime = t; }, { once: true });
+    }
+    audio.play().catch(function () {});
+  }
 
   var lastSaved = -1;
   function save() {

@@ -1,0 +1,90 @@
+package audio_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/audio"
+)
+
+// prose is 21 distinct paragraphs of about 58 words, about 1,200 words
+// in all: the length of article the issue's speed targets name.
+func prose(tag int) []string {
+	sentences := []string{
+		"The council met on Tuesday evening to argue once more about the ferry route and the bridge that was promised a decade ago.",
+		"Residents of the northern towns say the crossing is their only road to the hospital, the market and the secondary school.",
+		"The harbour master said the boats would keep running until the spring, weather and diesel prices allowing.",
+		"Nobody on the council would say in public what happens after that, though several members spoke freely in the corridor.",
+		"A report from the transport office puts the cost of a new bridge at four times the figure quoted in the last election.",
+		"Fishermen on the quay were less interested in the bridge than in the state of the breakwater, which the winter storms have cracked.",
+		"The mayor promised a public meeting before the summer, and a vote on the budget before the first boats are withdrawn.",
+		"Teachers at the school in the north worry that pupils will spend two hours a day on buses if the ferry stops.",
+	}
+	ordinals := []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+	out := make([]string, 21)
+	for i := range out {
+		var p []string
+		p = append(p, fmt.Sprintf("In the %s part of this report, number %d of run %d, the story goes on.", ordinals[i%10], i+1, tag))
+		for k := range 2 {
+			p = append(p, sentences[(i+3*k)%len(sentences)])
+		}
+		out[i] = strings.Join(p, " ")
+	}
+	return out
+}
+
+// BenchmarkRerender narrates a 1,200-word article with each offline
+// engine, then edits one paragraph and narrates it again, and reports the
+// CPU seconds of each (the engine and ffmpeg included) and the edit's
+// share of the full render (target: under 5 %, issue 10). bench/audio.sh
+// runs it:
+//
+//	go test -run '^$' -bench Rerender -benchtime 1x ./internal/audio/
+func BenchmarkRerender(b *testing.B) {
+	for _, engine := range []audio.Engine{&audio.Espeak{}, &audio.Festival{}} {
+		b.Run(engine.Name(), func(b *testing.B) {
+			needTool(b, map[string]string{audio.EngineEspeak: "espeak-ng", audio.EngineFestival: "text2wave"}[engine.Name()])
+			ctx := context.Background()
+			var full, edit time.Duration
+			var words int
+			for i := 0; b.Loop(); i++ {
+				x := newNarration(b)
+				x.eng.Engine = engine
+				body := prose(i)
+				words = len(strings.Fields(strings.Join(body, " ")))
+				x.in.BodyMarkdown = strings.Join(body, "\n\n")
+				if _, err := x.st.UpdateArticle(ctx, x.a.ID, x.in); err != nil {
+					b.Fatal(err)
+				}
+				cpu := audio.CPUTime()
+				if _, err := x.n.Render(ctx, x.a.ID); err != nil {
+					b.Fatal(err)
+				}
+				full += audio.CPUTime() - cpu
+
+				body[11] = strings.Replace(body[11], "the story goes on", "the story takes a turn", 1)
+				x.in.BodyMarkdown = strings.Join(body, "\n\n")
+				if _, err := x.st.UpdateArticle(ctx, x.a.ID, x.in); err != nil {
+					b.Fatal(err)
+				}
+				cpu = audio.CPUTime()
+				res, err := x.n.Render(ctx, x.a.ID)
+				if err != nil {
+					b.Fatal(err)
+				}
+				edit += audio.CPUTime() - cpu
+				if res.Rendered != 1 {
+					b.Fatalf("the edit re-rendered %d segments, want 1", res.Rendered)
+				}
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(words), "words")
+			b.ReportMetric(full.Seconds()/n, "full-cpu-s")
+			b.ReportMetric(edit.Seconds()/n, "edit-cpu-s")
+			b.ReportMetric(100*edit.Seconds()/full.Seconds(), "edit-%")
+		})
+	}
+}

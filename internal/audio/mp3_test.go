@@ -1,0 +1,69 @@
+package audio_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/masthead-press/masthead/internal/audio"
+)
+
+// tone is a second-and-a-bit of a quiet 440 Hz tone.
+func tone(ms int) audio.PCM {
+	p := audio.PCM{Rate: audio.SampleRate, Samples: make([]int16, audio.SampleRate*ms/1000)}
+	for i := range p.Samples {
+		p.Samples[i] = int16(8000 * math.Sin(2*math.Pi*440*float64(i)/audio.SampleRate))
+	}
+	return p
+}
+
+// TestMP3Duration: the length counted from the frame headers of what the
+// encoder makes is the length ffprobe finds by reading every frame, to
+// the sample, for one segment and for segments cut from one stream.
+func TestMP3Duration(t *testing.T) {
+	t.Parallel()
+	needTool(t, "ffmpeg")
+	needTool(t, "ffprobe")
+	ctx := context.Background()
+	enc := audio.Encoder{}
+	one, err := enc.MP3(ctx, tone(1300))
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := enc.MP3s(ctx, []audio.PCM{tone(700), tone(2100), tone(400)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range append([][]byte{one}, many...) {
+		path := filepath.Join(t.TempDir(), "seg.mp3")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("ffprobe", "-v", "error", "-count_packets", "-show_entries", "stream=nb_read_packets,sample_rate", "-of", "csv=p=0", path).Output()
+		if err != nil {
+			t.Fatalf("ffprobe: %v", err)
+		}
+		rate, frames, _ := strings.Cut(strings.TrimSpace(string(out)), ",")
+		hz, _ := strconv.Atoi(rate)
+		n, _ := strconv.Atoi(frames)
+		if hz != audio.SampleRate || n == 0 {
+			t.Fatalf("ffprobe read %q", out)
+		}
+		want := time.Duration(n) * 576 * time.Second / time.Duration(hz)
+		got, err := audio.MP3Duration(b)
+		if err != nil || got != want {
+			t.Errorf("segment %d: %v %v, want %v (%d frames)", i, got, err, want, n)
+		}
+	}
+	for _, bad := range [][]byte{nil, []byte("ID3\x04not frames"), one[:len(one)-7]} {
+		if d, err := audio.MP3Duration(bad); err == nil {
+			t.Errorf("%d bytes of no (whole) MP3 read as %v", len(bad), d)
+		}
+	}
+}

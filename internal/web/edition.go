@@ -101,8 +101,8 @@ func (s *Site) webEdition(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	version := s.store.Version()
-	body := s.editions.get(version, issue.ID)
-	if body == nil {
+	body, ok := s.editions.get(version, issue.ID)
+	if !ok {
 		list, err := s.store.EditionArticles(ctx, issue.ID)
 		if err != nil {
 			return err

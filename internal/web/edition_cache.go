@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"strings"
-	"sync"
 
 	"github.com/masthead-press/masthead/internal/magazine"
 )
@@ -48,40 +47,10 @@ func (b *editionBody) withCurrent(i int) []string {
 	return []string{b.html[:at], articleCurrent, b.html[at+len(articleOpen):]}
 }
 
-// editionCacheMax bounds the editions kept: readers read the newest
+// editionCacheMax bounds the editions kept (in Site.editions, by issue,
+// all dropped when the content version moves): readers read the newest
 // issues, and each is a few hundred KB.
 const editionCacheMax = 16
-
-// editionCache keeps rendered edition bodies by issue, all dropped when
-// the content version changes (an article edited, an issue republished,
-// the settings saved).
-type editionCache struct {
-	mu      sync.Mutex
-	version int64
-	bodies  map[int64]*editionBody
-}
-
-func (c *editionCache) get(version, issueID int64) *editionBody {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version != c.version {
-		return nil
-	}
-	return c.bodies[issueID]
-}
-
-// put keeps b for issueID if the content is still at version.
-func (c *editionCache) put(version, issueID int64, b *editionBody) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version < c.version {
-		return // rendered from content that has since changed
-	}
-	if version != c.version || c.bodies == nil || len(c.bodies) >= editionCacheMax {
-		c.version, c.bodies = version, map[int64]*editionBody{}
-	}
-	c.bodies[issueID] = b
-}
 
 // newEditionBody renders the body of issue's edition from its articles.
 func (s *Site) newEditionBody(pub magazine.Publication, issue magazine.Issue, list []magazine.Article) (*editionBody, error) {

@@ -48,7 +48,7 @@ type Site struct {
 
 	billing      *billing.Service
 	audio        *audio.Narrator
-	editions     editionCache // rendered web editions
+	editions     versioned[int64, *editionBody] // rendered web editions by issue
 	mail         *mail.Templates
 	now          func() time.Time
 	logLinks     bool
@@ -118,6 +118,7 @@ func New(cfg Config) (*Site, error) {
 	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
 		billing: cfg.Billing, audio: cfg.Audio, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
 		common: auth.NewCommonPasswords()}
+	s.editions.limit = editionCacheMax
 	if s.now == nil {
 		s.now = time.Now
 	}

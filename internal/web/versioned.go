@@ -13,6 +13,7 @@ type versioned[K comparable, V any] struct {
 	mu      sync.Mutex
 	version int64
 	m       map[K]V
+	limit   int // entries kept at most; 0 for versionedMax
 }
 
 // versionedMax bounds each map; past it the map starts again.
@@ -37,7 +38,11 @@ func (c *versioned[K, V]) put(version int64, k K, v V) {
 	if version < c.version {
 		return
 	}
-	if version > c.version || c.m == nil || len(c.m) >= versionedMax {
+	limit := c.limit
+	if limit <= 0 {
+		limit = versionedMax
+	}
+	if version > c.version || c.m == nil || len(c.m) >= limit {
 		c.m, c.version = map[K]V{}, version
 	}
 	c.m[k] = v

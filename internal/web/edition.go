@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"path"
@@ -31,7 +32,28 @@ func (s *Site) issueFromPath(r *http.Request) (magazine.Issue, error) {
 	if err1 != nil || err2 != nil || volume < 1 || number < 1 {
 		return magazine.Issue{}, httpx.NotFound
 	}
-	return s.store.IssueByNumber(r.Context(), volume, number)
+	version := s.store.Version()
+	if issue, ok := s.issueNumbers.get(version, [2]int{volume, number}); ok {
+		return issue, nil
+	}
+	issue, err := s.store.IssueByNumber(r.Context(), volume, number)
+	if err == nil {
+		s.issueNumbers.put(version, [2]int{volume, number}, issue)
+	}
+	return issue, err
+}
+
+// editionFiles are the built editions of an issue, by format.
+func (s *Site) editionFiles(r *http.Request, issueID int64) (map[string]store.Edition, error) {
+	version := s.store.Version()
+	if eds, ok := s.issueFiles.get(version, issueID); ok {
+		return eds, nil
+	}
+	eds, err := s.store.Editions(r.Context(), issueID)
+	if err == nil {
+		s.issueFiles.put(version, issueID, eds)
+	}
+	return eds, err
 }
 
 // offerFor says which edition formats v may have of issue.
@@ -40,7 +62,7 @@ func (s *Site) offerFor(r *http.Request, v magazine.Viewer, issue magazine.Issue
 	if !o.CanRead {
 		return o, nil
 	}
-	eds, err := s.store.Editions(r.Context(), issue.ID)
+	eds, err := s.editionFiles(r, issue.ID)
 	if err != nil {
 		return o, err
 	}
@@ -136,13 +158,32 @@ func (s *Site) webEdition(w http.ResponseWriter, r *http.Request) error {
 	if d.Offer, err = s.offerFor(r, v, issue); err != nil {
 		return err
 	}
-	page, err := s.readerPage(ctx, r, issue.Label()+": the digital edition", rs)
+	// The page around the edition holds nothing of the reader but that
+	// they are signed in, where they left off and which files they may
+	// have: kept by those, it is rendered once for all who share them.
+	resume := int64(0)
+	if d.Resume != nil {
+		resume = d.Resume.ID
+	}
+	a, err := s.readerAccess(r) // the masthead's "Your account", as newPage decides it
 	if err != nil {
 		return err
 	}
-	page.Canonical = s.abs(IssueURL(issue) + "/read")
-	d.Page = page
-	return s.renderAround(w, "edition", http.StatusOK, page.Pub, d, body.withCurrent(current)...)
+	key := fmt.Sprintf("%d %t %d %+v", issue.ID, a != nil, resume, d.Offer)
+	sh, ok := s.shells.get(version, key)
+	if !ok {
+		page, err := s.readerPage(ctx, r, issue.Label()+": the digital edition", rs)
+		if err != nil {
+			return err
+		}
+		page.Canonical = s.abs(IssueURL(issue) + "/read")
+		d.Page = page
+		if sh, err = s.shell("edition", pub, d); err != nil {
+			return err
+		}
+		s.shells.put(version, key, sh)
+	}
+	return sh.write(w, http.StatusOK, body.withCurrent(current)...)
 }
 
 // download serves an issue's EPUB or PDF (the replica when one was
@@ -175,7 +216,7 @@ func (s *Site) download(w http.ResponseWriter, r *http.Request) error {
 	if !magazine.CanReadEdition(v, issue) {
 		return s.forbidden(w, r, "The digital edition of this issue comes with a subscription that includes it.")
 	}
-	eds, err := s.store.Editions(ctx, issue.ID)
+	eds, err := s.editionFiles(r, issue.ID)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // they left off, the article they are at) is added around and into it
 // per request.
 type editionBody struct {
-	html     string
+	html     []byte
 	articles []editionRef
 }
 
@@ -39,12 +39,12 @@ const (
 // withCurrent is the body, in parts to be written in order, with the
 // article at index i marked as the one being read; i < 0 leaves it as it
 // is.
-func (b *editionBody) withCurrent(i int) []string {
+func (b *editionBody) withCurrent(i int) [][]byte {
 	if i < 0 || i >= len(b.articles) || b.articles[i].open < 0 {
-		return []string{b.html}
+		return [][]byte{b.html}
 	}
 	at := b.articles[i].open
-	return []string{b.html[:at], articleCurrent, b.html[at+len(articleOpen):]}
+	return [][]byte{b.html[:at], []byte(articleCurrent), b.html[at+len(articleOpen):]}
 }
 
 // editionCacheMax bounds the editions kept (in Site.editions, by issue,
@@ -81,11 +81,11 @@ func (s *Site) newEditionBody(pub magazine.Publication, issue magazine.Issue, li
 	if err := set["edition"].ExecuteTemplate(&buf, "edition-body", data); err != nil {
 		return nil, err
 	}
-	b := &editionBody{html: buf.String()}
+	b := &editionBody{html: buf.Bytes()}
 	from := 0
 	for _, ea := range eas {
 		ref := editionRef{ID: ea.ID, Slug: ea.Slug, Headline: ea.Headline, URL: ea.URL, open: -1}
-		if i := strings.Index(b.html[from:], articleOpen+ea.Slug+`"`); i >= 0 {
+		if i := bytes.Index(b.html[from:], []byte(articleOpen+ea.Slug+`"`)); i >= 0 {
 			ref.open = from + i
 			from = ref.open + len(articleOpen)
 		}

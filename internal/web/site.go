@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -49,6 +48,9 @@ type Site struct {
 	billing      *billing.Service
 	audio        *audio.Narrator
 	editions     versioned[int64, *editionBody] // rendered web editions by issue
+	shells       versioned[string, *shell]      // their pages around them, see webEdition
+	issueFiles   versioned[int64, map[string]store.Edition]
+	issueNumbers versioned[[2]int, magazine.Issue]
 	mail         *mail.Templates
 	now          func() time.Time
 	logLinks     bool
@@ -118,7 +120,7 @@ func New(cfg Config) (*Site, error) {
 	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
 		billing: cfg.Billing, audio: cfg.Audio, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
 		common: auth.NewCommonPasswords()}
-	s.editions.limit = editionCacheMax
+	s.editions.limit, s.shells.limit = editionCacheMax, 1024
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -326,42 +328,47 @@ func (s *Site) execute(name string, pub magazine.Publication, data any) (*bytes.
 }
 
 // bodyMarker stands in a page for a large body written around the
-// template (renderAround). A page never holds it otherwise: text from
+// template (see shell). A page never holds it otherwise: text from
 // readers and editors is escaped.
 const bodyMarker = "<!--masthead:body-->"
 
-// renderAround renders page name as render does, with body (in parts, in
-// order) where the template printed bodyMarker, written to w as it is
-// instead of through the template: a web edition's body is hundreds of KB
-// rendered once and kept, and copying it through text/template costs more
-// than the rest of the page.
-func (s *Site) renderAround(w http.ResponseWriter, name string, status int, pub magazine.Publication, data any, body ...string) error {
+// shell is a page rendered around the place of its body.
+type shell struct{ before, after []byte }
+
+// shell renders page name, whose data puts bodyMarker where its body
+// goes, and cuts it there.
+func (s *Site) shell(name string, pub magazine.Publication, data any) (*shell, error) {
 	buf, err := s.execute(name, pub, data)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer putPageBuffer(buf)
 	page := buf.Bytes()
 	i := bytes.Index(page, []byte(bodyMarker))
 	if i < 0 {
-		return fmt.Errorf("template %s has no place for its body", name)
+		return nil, fmt.Errorf("template %s has no place for its body", name)
 	}
-	n := len(page) - len(bodyMarker)
+	return &shell{before: bytes.Clone(page[:i]), after: bytes.Clone(page[i+len(bodyMarker):])}, nil
+}
+
+// write sends the page with body, in parts, in its place.
+func (sh *shell) write(w http.ResponseWriter, status int, body ...[]byte) error {
+	n := len(sh.before) + len(sh.after)
 	for _, part := range body {
 		n += len(part)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
-	if _, err := w.Write(page[:i]); err != nil {
+	if _, err := w.Write(sh.before); err != nil {
 		return err
 	}
 	for _, part := range body {
-		if _, err := io.WriteString(w, part); err != nil {
+		if _, err := w.Write(part); err != nil {
 			return err
 		}
 	}
-	_, err = w.Write(page[i+len(bodyMarker):])
+	_, err := w.Write(sh.after)
 	return err
 }
 

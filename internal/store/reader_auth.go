@@ -276,7 +276,9 @@ func (s *Store) ReaderPassword(ctx context.Context, email string) (Reader, strin
 }
 
 // SetReaderPassword sets a reader's password hash ("" removes it) and ends
-// every other session of theirs, as a password change should.
+// every other session of theirs, as a password change should, and forgets
+// the devices that signed in before: a device trusted past a lockout must
+// have signed in with the password in force.
 func (s *Store) SetReaderPassword(ctx context.Context, readerID int64, hash, keepSession string) error {
 	defer s.readersChanged()
 	return s.withTx(ctx, func(tx *sql.Tx) error {
@@ -285,6 +287,9 @@ func (s *Store) SetReaderPassword(ctx context.Context, readerID int64, hash, kee
 		}
 		if _, err := s.exec(ctx, tx, "DELETE FROM reader_sessions WHERE reader_id = ? AND id_hash <> ?", readerID, keepSession); err != nil {
 			return fmt.Errorf("end other sessions of reader %d: %w", readerID, err)
+		}
+		if _, err := s.exec(ctx, tx, "DELETE FROM trusted_devices WHERE reader_id = ?", readerID); err != nil {
+			return fmt.Errorf("forget the devices of reader %d: %w", readerID, err)
 		}
 		return nil
 	})

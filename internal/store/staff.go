@@ -221,6 +221,8 @@ func (s *Store) TransferOwnership(ctx context.Context, actor Actor, from, to int
 
 // SetPasswordHash replaces a password hash. audit is false when only the
 // hash parameters were upgraded at sign-in: the password is the same.
+// A new password forgets the devices that signed in with the old one,
+// which the sign-in lockout would otherwise still let through.
 func (s *Store) SetPasswordHash(ctx context.Context, actor Actor, id int64, hash string, audit bool) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, "UPDATE staff SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.Now().Unix(), id)
@@ -232,6 +234,9 @@ func (s *Store) SetPasswordHash(ctx context.Context, actor Actor, id int64, hash
 		}
 		if !audit {
 			return nil
+		}
+		if _, err := s.exec(ctx, tx, "DELETE FROM trusted_devices WHERE staff_id = ?", id); err != nil {
+			return fmt.Errorf("forget the devices of staff %d: %w", id, err)
 		}
 		return s.audit(ctx, tx, actor, "staff.password", actor.Email, "")
 	})

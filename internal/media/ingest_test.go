@@ -146,3 +146,20 @@ func TestIngestRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeOf: a stored file's type is read back from its key or URL, so
+// that what links to it (an OPDS cover) names the right one.
+func TestTypeOf(t *testing.T) {
+	for _, ct := range []string{"image/png", "image/jpeg", "image/webp", "application/epub+zip"} {
+		key, err := media.Key([]byte("x"), ct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := media.TypeOf(media.URL(key)); got != ct {
+			t.Errorf("TypeOf(%s) = %q, want %q", media.URL(key), got, ct)
+		}
+	}
+	if got := media.TypeOf("/media/ab/cover.tiff"); got != "" {
+		t.Errorf("an extension Masthead does not store: %q", got)
+	}
+}

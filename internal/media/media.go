@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -80,6 +81,18 @@ func Private(key string) bool {
 		}
 	}
 	return false
+}
+
+// TypeOf is the content type of the file a key or its URL names, by its
+// extension; "" for none Masthead stores.
+func TypeOf(key string) string {
+	ext := path.Ext(key)
+	for ct, e := range Extensions {
+		if e == ext {
+			return ct
+		}
+	}
+	return ""
 }
 
 // URL is the public path of a stored file.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -93,7 +95,7 @@ func (s *Site) opds(w http.ResponseWriter, r *http.Request) error {
 		e := opdsEntry{ID: c.Identifier(), Title: c.Title(), Updated: now, Issued: is.CoverDate.Format("2006-01-02"),
 			Publisher: pub.Name, Language: pub.Locale, Summary: is.Title, Author: opdsAuthor{Name: pub.Name}}
 		if is.CoverURL != "" {
-			e.Links = append(e.Links, opdsLink{Rel: "http://opds-spec.org/image", Href: s.abs(is.CoverURL), Type: "image/jpeg"})
+			e.Links = append(e.Links, opdsLink{Rel: "http://opds-spec.org/image", Href: s.abs(is.CoverURL), Type: cmp.Or(media.TypeOf(is.CoverURL), "image/jpeg")})
 		}
 		for _, f := range []struct{ format, ct string }{{store.FormatEPUB, edition.ContentTypeEPUB}, {store.FormatPDF, edition.ContentTypePDF}} {
 			ready := eds[f.format].Ready() || (f.format == store.FormatPDF && eds[store.FormatReplica].Ready())

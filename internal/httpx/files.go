@@ -28,6 +28,10 @@ func ServeContent(w http.ResponseWriter, r *http.Request, name string, modtime t
 		http.Error(w, "The file could not be read.", http.StatusInternalServerError)
 		return
 	}
+	// The server's write timeout is a minute, for pages; an hour's episode
+	// or an issue's PDF to a podcast app on a slow line takes longer. A
+	// writer that cannot move its deadline (a test's) keeps its own.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(SendTime(size)))
 	if raw := r.Header.Get("Range"); raw != "" {
 		r = r.Clone(r.Context())
 		unit, set, ok := strings.Cut(raw, "=")
@@ -64,6 +68,17 @@ func zeroSuffix(spec string) bool {
 	rest, ok := strings.CutPrefix(spec, "-")
 	n, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
 	return ok && err == nil && n == 0
+}
+
+// slowestReader is the rate a file's deadline allows for, in bytes a
+// second: a poor mobile connection.
+const slowestReader = 16 << 10
+
+// SendTime is how long a file of size bytes may take to send: a minute,
+// as for any page, and the time to send it at slowestReader, at most
+// three hours.
+func SendTime(size int64) time.Duration {
+	return min(time.Minute+time.Duration(size/slowestReader)*time.Second, 3*time.Hour)
 }
 
 // maxRanges is the most ranges one request may ask for; players and

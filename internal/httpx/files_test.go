@@ -102,3 +102,27 @@ func TestFileReachesSendfile(t *testing.T) {
 		}
 	}
 }
+
+// deadlineWriter records the write deadline a handler sets.
+type deadlineWriter struct {
+	*httptest.ResponseRecorder
+	deadline time.Time
+}
+
+func (w *deadlineWriter) SetWriteDeadline(t time.Time) error { w.deadline = t; return nil }
+
+// TestServeContentMovesTheWriteDeadline: a large file is given the time
+// a slow connection needs, not the minute pages get, so a podcast
+// episode is not cut off halfway.
+func TestServeContentMovesTheWriteDeadline(t *testing.T) {
+	episode := bytes.Repeat([]byte{0xff}, 28<<20) // an hour at 64 kbit/s
+	w := &deadlineWriter{ResponseRecorder: httptest.NewRecorder()}
+	start := time.Now()
+	ServeContent(w, httptest.NewRequest("GET", "/episode.mp3", nil), "episode.mp3", start, bytes.NewReader(episode))
+	if w.Code != http.StatusOK || w.Body.Len() != len(episode) {
+		t.Fatalf("status %d, %d bytes", w.Code, w.Body.Len())
+	}
+	if got := w.deadline.Sub(start); got < 25*time.Minute || got > 3*time.Hour+time.Second {
+		t.Errorf("a 28 MB file may take %v to send, want the half hour a 16 KiB/s line needs", got)
+	}
+}

@@ -206,9 +206,10 @@ func (d dialect) searchColumnScores(q magazine.SearchQuery, docs []int64) (strin
 	return strings.Join(parts, " UNION ALL "), args
 }
 
-// searchSnippets returns the query of (doc, snippet) for the documents
-// docs: each document's body around what matched, with matches between
-// the markers; and its arguments.
+// searchSnippets returns the query of (doc, text) for the documents
+// docs, with matches between the markers, and its arguments: the body
+// around what matched on PostgreSQL, the whole body on SQLite (see
+// cutSnippet).
 func (d dialect) searchSnippets(text string, docs []int64) (string, []any) {
 	in := strings.TrimSuffix(strings.Repeat("?, ", len(docs)), ", ")
 	var args []any
@@ -217,7 +218,7 @@ func (d dialect) searchSnippets(text string, docs []int64) (string, []any) {
 		q = `SELECT doc, ts_headline('masthead_english', body, to_tsquery('masthead_english', ?), ?) FROM search_docs WHERE doc IN (` + in + ")"
 		args = []any{text, "StartSel=" + markOpen + ", StopSel=" + markClose + ", MaxWords=30, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""}
 	} else {
-		q = "SELECT rowid, snippet(search_docs, 2, ?, ?, ' … ', 24) FROM search_docs WHERE search_docs MATCH ? AND rowid IN (" + in + ")"
+		q = "SELECT rowid, highlight(search_docs, 2, ?, ?) FROM search_docs WHERE search_docs MATCH ? AND rowid IN (" + in + ")"
 		args = []any{markOpen, markClose, text}
 	}
 	for _, doc := range docs {

@@ -471,9 +471,64 @@ func (s *Store) searchHits(ctx context.Context, text string, docs []int64) ([]Se
 		if !ok {
 			continue // changed since it was found
 		}
-		hits = append(hits, SearchHit{Article: a, Snippet: snippetParts(snippets[d])})
+		hits = append(hits, SearchHit{Article: a, Snippet: snippetParts(cutSnippet(snippets[d]))})
 	}
 	return hits, nil
+}
+
+// snippetWords is how many words a snippet shows.
+const snippetWords = 30
+
+// cutSnippet cuts text, its matches between the markers, to the
+// snippetWords words around the run of them that holds the most matches,
+// with "…" where it cuts. SQLite gives the whole text, highlighted:
+// FTS5's snippet() tokenizes a document twice (once to find sentences)
+// and highlight() once, which halved the snippets' cost.
+func cutSnippet(text string) string {
+	words := strings.Fields(text)
+	if len(words) <= snippetWords {
+		return strings.Join(words, " ")
+	}
+	// begun[i] counts the matches begun before word i; inside[i] says
+	// word i begins inside a match (a phrase spans words).
+	begun := make([]int, len(words)+1)
+	inside := make([]bool, len(words)+1)
+	for i, w := range words {
+		begun[i+1] = begun[i] + strings.Count(w, markOpen)
+		o, c := strings.LastIndex(w, markOpen), strings.LastIndex(w, markClose)
+		inside[i+1] = o > c || (o == c && inside[i])
+	}
+	best := 0
+	for i := range len(words) - snippetWords + 1 {
+		if begun[i+snippetWords]-begun[i] > begun[best+snippetWords]-begun[best] {
+			best = i
+		}
+	}
+	// A few words before the run's first match, for its context.
+	first := best
+	for first < best+snippetWords && begun[first+1] == begun[best] {
+		first++
+	}
+	start := best
+	if begun[best+snippetWords] > begun[best] {
+		start = max(0, first-6)
+	}
+	end := min(len(words), start+snippetWords)
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("… ")
+	}
+	if inside[start] {
+		b.WriteString(markOpen)
+	}
+	b.WriteString(strings.Join(words[start:end], " "))
+	if inside[end] {
+		b.WriteString(markClose)
+	}
+	if end < len(words) {
+		b.WriteString(" …")
+	}
+	return b.String()
 }
 
 // snippetParts splits a snippet at its markers.

@@ -178,7 +178,7 @@ func (d dialect) searchArticles() string {
 // own tsvector. SQLite's bm25 would count, for each term, every document
 // of the index holding it, so instead three column-filtered matches
 // within the window's range of document numbers say which documents
-// have one of the query's words in the headline, the dek or the byline.
+// have one of the query's terms in the headline, the dek or the byline.
 func (d dialect) searchColumnScores(q magazine.SearchQuery, docs []int64) (string, []any) {
 	if d.name == "postgres" {
 		args := []any{d.searchQuery(q)}
@@ -192,7 +192,10 @@ func (d dialect) searchColumnScores(q magazine.SearchQuery, docs []int64) (strin
 	if len(pos) == 0 || len(docs) == 0 {
 		return "", nil
 	}
-	text, either := d.searchQuery(q), strings.Join(pos, " OR ")
+	// Each term alone, not the whole query again: the documents outside
+	// the window are left out by the caller, and a phrase's positions
+	// are checked once per document instead of twice.
+	either := strings.Join(pos, " OR ")
 	lo, hi := docs[len(docs)-1], docs[0]
 	var parts []string
 	var args []any
@@ -201,7 +204,7 @@ func (d dialect) searchColumnScores(q magazine.SearchQuery, docs []int64) (strin
 		weight int
 	}{{"headline", weightHeadline}, {"dek", weightDek}, {"byline", weightByline}} {
 		parts = append(parts, "SELECT rowid, "+strconv.Itoa(c.weight)+" FROM search_docs WHERE search_docs MATCH ? AND rowid BETWEEN ? AND ?")
-		args = append(args, text+" AND {"+c.col+"} : ("+either+")", lo, hi)
+		args = append(args, "{"+c.col+"} : ("+either+")", lo, hi)
 	}
 	return strings.Join(parts, " UNION ALL "), args
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/parallel"
@@ -476,59 +478,76 @@ func (s *Store) searchHits(ctx context.Context, text string, docs []int64) ([]Se
 	return hits, nil
 }
 
-// snippetWords is how many words a snippet shows.
-const snippetWords = 30
+// snippetWords is how many words a snippet shows, and snippetSpan about
+// how many bytes they take, within which its matches are counted.
+const (
+	snippetWords = 30
+	snippetSpan  = 200
+)
 
-// cutSnippet cuts text, its matches between the markers, to the
-// snippetWords words around the run of them that holds the most matches,
-// with "…" where it cuts. SQLite gives the whole text, highlighted:
-// FTS5's snippet() tokenizes a document twice (once to find sentences)
-// and highlight() once, which halved the snippets' cost.
+// cutSnippet cuts text, its matches between the markers, to snippetWords
+// words around the place where most matches are close together, a few
+// words before the first of them, with "…" where it cuts. SQLite gives
+// the whole text, highlighted: FTS5's snippet() tokenizes a document
+// twice (once to find sentences), highlight() once, which halved the
+// snippets' cost. Only the words near the place chosen are split: a
+// document's text can be long.
 func cutSnippet(text string) string {
-	words := strings.Fields(text)
-	if len(words) <= snippetWords {
-		return strings.Join(words, " ")
-	}
-	// begun[i] counts the matches begun before word i; inside[i] says
-	// word i begins inside a match (a phrase spans words).
-	begun := make([]int, len(words)+1)
-	inside := make([]bool, len(words)+1)
-	for i, w := range words {
-		begun[i+1] = begun[i] + strings.Count(w, markOpen)
-		o, c := strings.LastIndex(w, markOpen), strings.LastIndex(w, markClose)
-		inside[i+1] = o > c || (o == c && inside[i])
-	}
-	best := 0
-	for i := range len(words) - snippetWords + 1 {
-		if begun[i+snippetWords]-begun[i] > begun[best+snippetWords]-begun[best] {
-			best = i
+	var opens []int // where each match opens
+	for i := 0; ; {
+		j := strings.Index(text[i:], markOpen)
+		if j < 0 {
+			break
 		}
+		opens = append(opens, i+j)
+		i += j + len(markOpen)
 	}
-	// A few words before the run's first match, for its context.
-	first := best
-	for first < best+snippetWords && begun[first+1] == begun[best] {
-		first++
+	at := 0
+	if len(opens) > 0 {
+		best, most := 0, 0
+		for i, o := range opens {
+			if n, _ := slices.BinarySearch(opens[i:], o+snippetSpan); n > most {
+				best, most = i, n
+			}
+		}
+		at = opens[best]
 	}
-	start := best
-	if begun[best+snippetWords] > begun[best] {
-		start = max(0, first-6)
+	start := at
+	for range 6 {
+		before := strings.TrimRightFunc(text[:start], unicode.IsSpace)
+		i := strings.LastIndexFunc(before, unicode.IsSpace)
+		if i < 0 {
+			start = 0
+			break
+		}
+		_, size := utf8.DecodeRuneInString(before[i:])
+		start = i + size
 	}
-	end := min(len(words), start+snippetWords)
-	var b strings.Builder
-	if start > 0 {
-		b.WriteString("… ")
+	end := min(len(text), start+8*snippetSpan)
+	words := strings.Fields(text[start:end])
+	if end < len(text) && len(words) > 0 {
+		words = words[:len(words)-1] // it may be cut in the middle
 	}
-	if inside[start] {
-		b.WriteString(markOpen)
+	cut := len(words) > snippetWords
+	words = words[:min(len(words), snippetWords)]
+	if !cut && end < len(text) {
+		cut = strings.TrimSpace(text[end:]) != ""
 	}
-	b.WriteString(strings.Join(words[start:end], " "))
-	if inside[end] {
-		b.WriteString(markClose)
+	out := strings.Join(words, " ")
+	// A match cut at either end still reads as one.
+	if o, c := strings.Index(out, markOpen), strings.Index(out, markClose); c >= 0 && (o < 0 || c < o) {
+		out = markOpen + out
 	}
-	if end < len(words) {
-		b.WriteString(" …")
+	if o, c := strings.LastIndex(out, markOpen), strings.LastIndex(out, markClose); o > c {
+		out += markClose
 	}
-	return b.String()
+	if strings.TrimSpace(text[:start]) != "" {
+		out = "… " + out
+	}
+	if cut {
+		out += " …"
+	}
+	return out
 }
 
 // snippetParts splits a snippet at its markers.

@@ -239,8 +239,8 @@ type SearchResults struct {
 }
 
 // SearchCap bounds the matches a search ranks: past it, the SearchCap
-// most recent matches are ranked. Fifteen pages are more than a reader
-// reads; they narrow the search.
+// most recent matches are ranked. Thirty pages of ten are more than a
+// reader reads; they narrow the search.
 const SearchCap = 300
 
 // Column weights of the relevance of a match: a query's words in the
@@ -301,8 +301,8 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResults, erro
 		if err := s.searchScores(ctx, f.Query, window); err != nil {
 			return res, err
 		}
-		// A year-old article weighs half as much again as
-		// today's, relative to its text rank, and it fades slowly after.
+		// Today's article counts twice its text rank, a year-old one
+		// one and a half times, and older ones fade slowly towards once.
 		now := float64(s.Now().Unix())
 		for i, m := range window {
 			age := max(0, now-float64(m.published)) / 31557600.0

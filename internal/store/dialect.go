@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"modernc.org/sqlite"
@@ -169,6 +170,19 @@ func (d dialect) searchArticles() string {
 		return "articles a"
 	}
 	return "articles a INDEXED BY articles_search"
+}
+
+// searchPlanEach is what comes first among the window query's arguments.
+// On PostgreSQL it asks pgx for an unnamed statement, planned with its
+// query text each time: the driver's cached statement went to a generic
+// plan after five runs, which cannot know a word is common and chose the
+// GIN index and a sort of every match (1.1 s for "said" at 150,000
+// articles, against 8.5 ms reading the newest documents backwards).
+func (d dialect) searchPlanEach() []any {
+	if d.name == "postgres" {
+		return []any{pgx.QueryExecModeExec}
+	}
+	return nil
 }
 
 // searchColumnScores returns a query of (doc, weight) rows giving the

@@ -328,7 +328,7 @@ func (s *Store) searchWindow(ctx context.Context, f SearchFilter, text string) (
 	where, args := s.searchWhere(f)
 	q := "SELECT " + doc + ", a.published_at FROM " + s.d.searchFrom() + " JOIN " + s.d.searchArticles() + " ON a.id = " + doc + " / 2 WHERE " +
 		s.d.searchMatch() + where + " ORDER BY " + doc + " DESC LIMIT ?"
-	rows, err := s.query(ctx, q, append(append([]any{text}, args...), SearchCap+1)...)
+	rows, err := s.query(ctx, q, append(append(append(s.d.searchPlanEach(), text), args...), SearchCap+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", f.Query.Text, err)
 	}

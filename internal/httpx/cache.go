@@ -28,6 +28,7 @@ type Response struct {
 	lastMod     []string
 	lastModTime time.Time
 	size        int
+	vary        bool // compressible, though not compressed: still Vary
 }
 
 // gzipWriters are reused: a compressor's state is hundreds of kilobytes.
@@ -39,11 +40,17 @@ var gzipWriters = sync.Pool{New: func() any {
 // minGzip is the smallest body worth compressing.
 const minGzip = 1024
 
-func newResponse(status int, header http.Header, body []byte, lastMod time.Time) *Response {
+// newResponse makes the Response of what a handler wrote; compress says
+// whether to make its gzipped copy (for the cache, or a reader who
+// accepts it). A search page no cache keeps, sent to a client without
+// gzip, spent an eighth of its time compressing what nobody read.
+func newResponse(status int, header http.Header, body []byte, lastMod time.Time, compress bool) *Response {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
 	resp := &Response{Status: status, Header: header, Body: body, etag: []string{`"` + tag + `"`}, length: []string{itoa(len(body))}}
-	if len(body) >= minGzip && compressible(header.Get("Content-Type")) {
+	worth := len(body) >= minGzip && compressible(header.Get("Content-Type"))
+	resp.vary = worth && !compress
+	if worth && compress {
 		var buf bytes.Buffer
 		zw := gzipWriters.Get().(*gzip.Writer)
 		zw.Reset(&buf)
@@ -89,6 +96,9 @@ func (resp *Response) Write(w http.ResponseWriter, r *http.Request) {
 		h[k] = v
 	}
 	body, etag, length := resp.Body, resp.etag, resp.length
+	if resp.vary {
+		h["Vary"] = varyValue
+	}
 	if resp.Gzip != nil {
 		h["Vary"] = varyValue
 		if acceptsGzip(r) {
@@ -348,8 +358,9 @@ func (s *Surface) Page(h Handler) http.Handler {
 		if shared && s.LastModified != nil {
 			lastMod = s.LastModified()
 		}
-		resp := newResponse(rec.status, rec.header, rec.buf.Bytes(), lastMod)
-		if shared && s.Cache != nil {
+		kept := shared && s.Cache != nil
+		resp := newResponse(rec.status, rec.header, rec.buf.Bytes(), lastMod, kept || acceptsGzip(r))
+		if kept {
 			s.Cache.put(key, version, resp)
 		}
 		resp.Write(w, r)

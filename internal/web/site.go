@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/masthead-press/masthead/internal/audio"
@@ -69,6 +70,8 @@ type Site struct {
 	devices auth.Cookies
 	// Searches are limited per address: each one costs the database.
 	searchLimit *auth.Limiter
+	// choices are the search filters' choices, for one content version.
+	choices atomic.Pointer[searchChoices]
 	// pages holds the parsed templates for each time zone the magazine
 	// has used, so that dates render in the publication's zone without
 	// re-parsing: map[string]map[string]*template.Template.

@@ -18,7 +18,8 @@ import (
 // It returns how many subscriptions it moved.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	now := s.st.Now()
-	providers := []string{"comp"}
+	// Imported print subscriptions end like comps: nobody bills them.
+	providers := []string{"comp", "import"}
 	if _, ok := s.p.(*TestMode); ok {
 		providers = append(providers, s.p.Name())
 	}
@@ -32,6 +33,8 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		switch {
 		case sub.Provider == "comp":
 			err = s.endAt(ctx, sub.ID, magazine.SubExpired, "expired", "The complimentary period is over.")
+		case sub.Provider == "import":
+			err = s.endAt(ctx, sub.ID, magazine.SubExpired, "expired", "The period paid at the previous fulfilment house is over.")
 		case sub.CancelAtPeriodEnd:
 			err = s.endAt(ctx, sub.ID, magazine.SubCanceled, "ended", "Canceled; the paid period is over.")
 		case sub.Status == magazine.SubPastDue:

@@ -229,6 +229,7 @@ func (s *Store) DeleteReader(ctx context.Context, readerID int64) error {
 			"DELETE FROM meter_opens WHERE reader_id = ?",
 			"DELETE FROM edition_positions WHERE reader_id = ?",
 			"DELETE FROM reader_ereaders WHERE reader_id = ?",
+			"DELETE FROM shipping_addresses WHERE subscription_id IN (SELECT id FROM subscriptions WHERE reader_id = ?)",
 			`UPDATE subscriptions SET ship_name = '', ship_line1 = '', ship_line2 = '', ship_city = '', ship_region = '',
 				ship_postal_code = '', ship_country = '' WHERE reader_id = ?`,
 		} {
@@ -245,22 +246,9 @@ func (s *Store) DeleteReader(ctx context.Context, readerID int64) error {
 	})
 }
 
-// SetShipping saves the shipping address of one of the reader's
-// subscriptions after checking it.
+// SetShipping changes the shipping address of one of the reader's
+// subscriptions from today (UTC) on, after checking it.
 func (s *Store) SetShipping(ctx context.Context, readerID, subID int64, a magazine.Address) error {
-	if err := a.Normalize(); err != nil {
-		return err
-	}
-	return s.Billing(ctx, func(btx *BillingTx) error {
-		sub, err := btx.Subscription(subID)
-		if err != nil {
-			return err
-		}
-		if sub.ReaderID != readerID {
-			return notFound("Subscription")
-		}
-		sub.Shipping = a
-		return btx.SaveSubscription(sub, sub.Status, SubEvent{Kind: "address_changed", Actor: "reader",
-			Detail: a.City + ", " + a.Country})
-	})
+	return s.ChangeShippingAddress(ctx, ChangeAddress{ReaderID: readerID, SubID: subID, Address: a,
+		Today: magazine.DateOf(s.Now(), time.UTC)})
 }

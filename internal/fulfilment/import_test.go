@@ -180,6 +180,22 @@ func TestAddressesAndHolds(t *testing.T) {
 				t.Errorf("address on %s: %q, %v; want %s", d, a.PostalCode, err, want)
 			}
 		}
+		// The change dated ahead becomes the current address on its day.
+		if sub, _ := w.st.Subscription(ctx, id); sub.Shipping.PostalCode != "60601" {
+			t.Errorf("before March 3 the current address is %q", sub.Shipping.PostalCode)
+		}
+		if n, err := w.st.ApplyDueAddresses(ctx, day("2026-03-02")); n != 0 || err != nil {
+			t.Errorf("applied on March 2: %d, %v", n, err)
+		}
+		if n, err := w.st.ApplyDueAddresses(ctx, day("2026-03-03")); n != 1 || err != nil {
+			t.Errorf("applied on March 3: %d, %v", n, err)
+		}
+		if sub, _ := w.st.Subscription(ctx, id); sub.Shipping.PostalCode != "73301" {
+			t.Errorf("from March 3 the current address is %q", sub.Shipping.PostalCode)
+		}
+		if n, _ := w.st.ApplyDueAddresses(ctx, day("2026-03-04")); n != 0 {
+			t.Errorf("applied twice: %d", n)
+		}
 		staff := store.Actor{Email: "circ@example.com"}
 		fix := addr
 		fix.Line1 = "2A New St"

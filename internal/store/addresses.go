@@ -61,10 +61,11 @@ func (s *Store) ChangeShippingAddress(ctx context.Context, c ChangeAddress) erro
 		if c.Staff == nil && sub.ReaderID != c.ReaderID {
 			return notFound("Subscription")
 		}
-		if err := btx.recordAddress(sub.ID, c.EffectiveOn, c.Address, actor); err != nil {
+		now := !c.EffectiveOn.After(c.Today)
+		if err := btx.recordAddress(sub.ID, c.EffectiveOn, c.Address, actor, now); err != nil {
 			return err
 		}
-		if !c.EffectiveOn.After(c.Today) {
+		if now {
 			sub.Shipping = c.Address
 		}
 		a := c.Address
@@ -81,11 +82,12 @@ func (s *Store) ChangeShippingAddress(ctx context.Context, c ChangeAddress) erro
 	})
 }
 
-// recordAddress adds an address to the history of subscription subID.
-func (b *BillingTx) recordAddress(subID int64, on time.Time, a magazine.Address, actor string) error {
+// recordAddress adds an address to the history of subscription subID;
+// applied says whether it is already the subscription's current one.
+func (b *BillingTx) recordAddress(subID int64, on time.Time, a magazine.Address, actor string, applied bool) error {
 	_, err := b.s.insert(b.ctx, b.tx, `INSERT INTO shipping_addresses (subscription_id, effective_on, name, line1, line2, city,
-		region, postal_code, country, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		subID, unixOrZero(on), a.Name, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country, b.s.Now().Unix(), actor)
+		region, postal_code, country, created_at, actor, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		subID, unixOrZero(on), a.Name, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country, b.s.Now().Unix(), actor, applied)
 	if err != nil {
 		return fmt.Errorf("record the address of subscription %d: %w", subID, err)
 	}
@@ -128,4 +130,35 @@ func (s *Store) AddressHistory(ctx context.Context, subID int64) ([]AddressChang
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// ApplyDueAddresses makes the changes dated up to today the current
+// address of their subscriptions (the ship_* columns the account page,
+// the subscriber page and the CSV export read), and returns how many. The
+// mailing list reads the history itself and does not wait for this.
+func (s *Store) ApplyDueAddresses(ctx context.Context, today time.Time) (int, error) {
+	var one int
+	err := s.queryRow(ctx, "SELECT 1 FROM shipping_addresses WHERE applied = ? AND effective_on <= ? LIMIT 1", false, today.Unix()).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("look for address changes due: %w", err)
+	}
+	n := 0
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `UPDATE subscriptions SET (ship_name, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, ship_country) =
+			(SELECT a.name, a.line1, a.line2, a.city, a.region, a.postal_code, a.country FROM shipping_addresses a
+				WHERE a.subscription_id = subscriptions.id AND a.effective_on <= ? ORDER BY a.effective_on DESC, a.id DESC LIMIT 1)
+			WHERE id IN (SELECT subscription_id FROM shipping_addresses WHERE applied = ? AND effective_on <= ?)`, today.Unix(), false, today.Unix())
+		if err != nil {
+			return fmt.Errorf("apply address changes due: %w", err)
+		}
+		k, _ := res.RowsAffected()
+		n = int(k)
+		if _, err := s.exec(ctx, tx, "UPDATE shipping_addresses SET applied = ? WHERE applied = ? AND effective_on <= ?", true, false, today.Unix()); err != nil {
+			return fmt.Errorf("apply address changes due: %w", err)
+		}
+		return nil
+	})
+	return n, err
 }

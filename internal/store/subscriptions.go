@@ -339,7 +339,7 @@ func (b *BillingTx) InsertSubscription(sub Subscription, ev SubEvent) (int64, er
 		return 0, fmt.Errorf("create subscription for reader %d: %w", sub.ReaderID, err)
 	}
 	if a.Country != "" {
-		if err := b.recordAddress(id, time.Time{}, a, "checkout"); err != nil {
+		if err := b.recordAddress(id, time.Time{}, a, "checkout", true); err != nil {
 			return 0, err
 		}
 	}

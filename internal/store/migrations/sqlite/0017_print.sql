@@ -6,6 +6,8 @@
 -- Every shipping address a print subscription has had, with the day it
 -- applies from: the address in force on a day is the latest row whose
 -- effective_on is not after it. 0 is the address given at checkout.
+-- applied is 0 for a change dated ahead until the sweep copies it to the
+-- subscription's ship_* columns, the address pages and exports show.
 CREATE TABLE shipping_addresses (
     id              INTEGER PRIMARY KEY,
     subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
@@ -18,8 +20,10 @@ CREATE TABLE shipping_addresses (
     postal_code     TEXT NOT NULL DEFAULT '',
     country         TEXT NOT NULL,
     created_at      INTEGER NOT NULL,
-    actor           TEXT NOT NULL DEFAULT ''
+    actor           TEXT NOT NULL DEFAULT '',
+    applied         INTEGER NOT NULL DEFAULT 1
 );
+CREATE INDEX shipping_addresses_pending ON shipping_addresses (effective_on) WHERE applied = 0;
 CREATE INDEX shipping_addresses_sub ON shipping_addresses (subscription_id, effective_on, id);
 
 INSERT INTO shipping_addresses (subscription_id, effective_on, name, line1, line2, city, region, postal_code, country, created_at, actor)

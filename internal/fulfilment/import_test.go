@@ -206,6 +206,10 @@ func TestAddressesAndHolds(t *testing.T) {
 		if len(log) == 0 || log[0].Action != "address.correct" || log[0].ActorEmail != "circ@example.com" {
 			t.Errorf("the correction is not audited: %+v", log)
 		}
+		exp, err := w.st.ExportReader(ctx, reader)
+		if err != nil || len(exp.Subs) != 1 || len(exp.Subs[0].Addresses) != 3 {
+			t.Errorf("the reader's data export lacks the address history: %+v, %v", exp.Subs, err)
+		}
 		events, _ := w.st.SubscriptionEvents(ctx, id)
 		n := 0
 		for _, e := range events {

@@ -312,3 +312,55 @@ func diffRows(want, got [][]string) string {
 
 func sqliteStore(t testing.TB) *store.Store   { return storetest.SQLite(t) }
 func postgresStore(t testing.TB) *store.Store { return storetest.Postgres(t) }
+
+// TestFreezeOnce: two downloads at once after the cut-off keep one list,
+// and both get it.
+func TestFreezeOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		for i := 0; i < 20; i++ {
+			w.subscribe(t, fmt.Sprintf("Reader %d", i), w.print, fmt.Sprintf("%05d", 10000+i*7), "US", nil)
+		}
+		w.clock = day("2026-03-24")
+		ctx := context.Background()
+		l := w.lists()
+		info, err := l.Info(ctx, w.issue.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums := make(chan string, 2)
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				got, err := l.Freeze(ctx, store.Actor{Email: "circ@example.com"}, info)
+				if err != nil {
+					errs <- err
+					return
+				}
+				sums <- got.Frozen.SHA256
+			}()
+		}
+		var got []string
+		for i := 0; i < 2; i++ {
+			select {
+			case err := <-errs:
+				t.Fatalf("a concurrent freeze failed: %v", err)
+			case s := <-sums:
+				got = append(got, s)
+			}
+		}
+		if got[0] != got[1] || got[0] == "" {
+			t.Errorf("two freezes kept different lists: %q", got)
+		}
+		log, _ := st.AuditLog(ctx, 0, 50)
+		n := 0
+		for _, e := range log {
+			if e.Action == "mailing_list.freeze" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("the list was produced %d times, want once", n)
+		}
+	})
+}

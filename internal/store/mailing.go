@@ -133,20 +133,16 @@ func (s *Store) MailingListOf(ctx context.Context, issueID int64) (MailingList, 
 // not run. made reports whether this call produced it.
 func (s *Store) FreezeMailingList(ctx context.Context, actor Actor, ml MailingList, write func(w io.Writer) (MailingSummary, error)) (out MailingList, made bool, err error) {
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		err := tx.QueryRowContext(ctx, s.d.q("SELECT 1 FROM mailing_lists WHERE issue_id = ?"+s.d.forUpdate()), ml.IssueID).Scan(&one)
-		if err == nil {
-			return nil
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("look for the mailing list of issue %d: %w", ml.IssueID, err)
-		}
+		// Whoever inserts the row produces the list; another process
+		// freezing the same issue at once waits for it, then reads it.
 		ml.ProducedAt, ml.ProducedBy = s.Now(), actor.Email
-		if _, err := s.exec(ctx, tx, `INSERT INTO mailing_lists (issue_id, label, cutoff, produced_at, produced_by, summary, size, sha256)
-			VALUES (?, ?, ?, ?, ?, '{}', 0, '')`, ml.IssueID, ml.Label, ml.Cutoff.Unix(), ml.ProducedAt.Unix(), ml.ProducedBy); err != nil {
-			if isUniqueViolation(err) {
-				return nil // another process froze it first; read it below
-			}
+		res, err := s.exec(ctx, tx, `INSERT INTO mailing_lists (issue_id, label, cutoff, produced_at, produced_by, summary, size, sha256)
+			VALUES (?, ?, ?, ?, ?, '{}', 0, '') ON CONFLICT (issue_id) DO NOTHING`, ml.IssueID, ml.Label, ml.Cutoff.Unix(), ml.ProducedAt.Unix(), ml.ProducedBy)
+		if err != nil {
 			return fmt.Errorf("record the mailing list of issue %d: %w", ml.IssueID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
 		}
 		cw := &chunkWriter{ctx: ctx, s: s, tx: tx, issueID: ml.IssueID, sum: sha256.New()}
 		if ml.Summary, err = write(cw); err != nil {

@@ -95,8 +95,17 @@ type ExportSub struct {
 	Amount           string           `json:"amount"`
 	CurrentPeriodEnd time.Time        `json:"current_period_end"`
 	Shipping         magazine.Address `json:"shipping_address"`
-	Payments         []ExportPayment  `json:"payments"`
-	History          []ExportEvent    `json:"history"`
+	// Addresses is every shipping address, with the day it applies from.
+	Addresses []ExportAddress `json:"shipping_address_history,omitempty"`
+	Payments  []ExportPayment `json:"payments"`
+	History   []ExportEvent   `json:"history"`
+}
+
+// ExportAddress is one shipping address in a reader's export; the
+// checkout's has no date.
+type ExportAddress struct {
+	From    time.Time        `json:"from,omitzero"`
+	Address magazine.Address `json:"address"`
 }
 
 // ExportPayment is one payment in a reader's export.
@@ -159,6 +168,13 @@ func (s *Store) ExportReader(ctx context.Context, readerID int64) (ReaderExport,
 		}
 		es := ExportSub{Plan: plan.Name, Status: string(sub.Status), Interval: sub.Interval, Amount: Money(sub.Amount, sub.Currency),
 			CurrentPeriodEnd: sub.CurrentPeriodEnd, Shipping: sub.Shipping, Payments: []ExportPayment{}, History: []ExportEvent{}}
+		addrs, err := s.AddressHistory(ctx, sub.ID)
+		if err != nil {
+			return out, err
+		}
+		for _, a := range addrs {
+			es.Addresses = append(es.Addresses, ExportAddress{From: a.EffectiveOn, Address: a.Address})
+		}
 		pays, err := s.SubscriptionPayments(ctx, sub.ID)
 		if err != nil {
 			return out, err

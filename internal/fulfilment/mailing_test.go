@@ -206,6 +206,12 @@ func TestMailingListAroundCutoff(t *testing.T) {
 		// the cut-off.
 		w.clock = day("2026-03-10").Add(12 * time.Hour)
 		w.setStatus(t, refunded, func(s *store.Subscription) { s.Status, s.EndedAt = magazine.SubRefunded, w.clock })
+		// Sam starts on the cut-off day itself, Tia on a trial: both in.
+		w.clock = day("2026-03-22").Add(20 * time.Hour)
+		w.subscribe(t, "Sam Started", w.print, "50301", "US", nil)
+		w.subscribe(t, "Tia Trial", w.print, "50302", "US", func(s *store.Subscription) {
+			s.Status, s.CurrentPeriodEnd = magazine.SubTrialing, day("2026-03-25")
+		})
 		w.clock = day("2026-03-23").Add(8 * time.Hour)
 		w.subscribe(t, "Nell New", w.print, "10002", "US", nil)
 		// Cy cancels at once after the cut-off: he had the magazine at it.
@@ -220,6 +226,8 @@ func TestMailingListAroundCutoff(t *testing.T) {
 			{"Cam Comp", "02108", "US", ""},
 			{"Mo Mover", "02134", "US", "Vol. 1, No. 11"},
 			{"Cy Canceled", "30301", "US", "Vol. 1, No. 7"},
+			{"Sam Started", "50301", "US", "Vol. 1, No. 11"},
+			{"Tia Trial", "50302", "US", "Vol. 1, No. 7"},
 			{"Ann Active", "60601", "US", "Vol. 1, No. 11"},
 			{"Lee Later", "73302", "US", "Vol. 1, No. 11"},
 			{"Bea Back", "80202", "US", "Vol. 1, No. 11"},
@@ -237,10 +245,10 @@ func TestMailingListAroundCutoff(t *testing.T) {
 			t.Errorf("mailing list:\n%s", d)
 		}
 		s := info.Frozen.Summary
-		if s.Subscribers != 9 || s.Copies != 9 || s.Draw != 9+20+5 {
-			t.Errorf("summary %+v: want 9 subscribers, 9 copies, a draw of 34", s)
+		if s.Subscribers != 11 || s.Copies != 11 || s.Draw != 11+20+5 {
+			t.Errorf("summary %+v: want 11 subscribers, 11 copies, a draw of 36", s)
 		}
-		if len(s.Countries) != 2 || s.Countries[0].Country != "CA" || s.Countries[0].Copies != 1 || s.Countries[1].Copies != 8 {
+		if len(s.Countries) != 2 || s.Countries[0].Country != "CA" || s.Countries[0].Copies != 1 || s.Countries[1].Copies != 10 {
 			t.Errorf("copies by country: %+v", s.Countries)
 		}
 
@@ -260,7 +268,7 @@ func TestMailingListAroundCutoff(t *testing.T) {
 		if !bytes.Equal(got, again) {
 			t.Errorf("the second download differs from the first:\n%s\n---\n%s", got, again)
 		}
-		if info2.Frozen.Summary.Draw != 34 || info2.Frozen.SHA256 != info.Frozen.SHA256 {
+		if info2.Frozen.Summary.Draw != 36 || info2.Frozen.SHA256 != info.Frozen.SHA256 {
 			t.Errorf("the kept summary changed: %+v", info2.Frozen.Summary)
 		}
 	})

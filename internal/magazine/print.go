@@ -28,10 +28,6 @@ func (p PrintSettings) Validate() error {
 	return nil
 }
 
-// MaxHold is the longest delivery hold: longer than that, the subscriber
-// should cancel or move instead.
-const MaxHold = 366 * 24 * time.Hour
-
 // DateLayout is how dates are written in forms and files.
 const DateLayout = "2006-01-02"
 
@@ -53,7 +49,8 @@ func ValidateHold(start, end time.Time) error {
 	switch {
 	case end.Before(start):
 		return FieldError("hold_end", "The hold ends before it starts: give an end date on or after the start.")
-	case end.Sub(start) >= MaxHold:
+	case end.After(start.AddDate(1, 0, 0)):
+		// Longer than that, the subscriber should cancel or move instead.
 		return FieldError("hold_end", "A hold lasts at most a year. For longer, cancel the subscription or change the address.")
 	}
 	return nil

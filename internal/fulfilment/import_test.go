@@ -10,10 +10,10 @@ import (
 	"github.com/masthead-press/masthead/internal/store"
 )
 
-const houseFile = `account_number,name,address_line1,address_line2,city,region,postal_code,country,email,plan,paid_through
-FH-1001,Ida Imported,5 Pine St,,Springfield,IL,62701,US,,Print and digital,2026-04-30
-FH-1002,Kay Known,6 Pine St,Apt 2,Ottawa,ON,k1m1m4,CA,kay@example.com,print-and-digital,2026-12-31
-FH-1003,Lou Longtime,7 Pine St,,London,,sw1a2aa,GB,,Print and digital,2027-01-31
+const houseFile = `account_number,name,address_line1,address_line2,city,region,postal_code,country,email,plan,paid_through,copies
+FH-1001,Ida Imported,5 Pine St,,Springfield,IL,62701,US,,Print and digital,2026-04-30,
+FH-1002,Kay Known,6 Pine St,Apt 2,Ottawa,ON,k1m1m4,CA,kay@example.com,print-and-digital,2026-12-31,1
+FH-1003,Lou Longtime,7 Pine St,,London,,sw1a2aa,GB,,Print and digital,2027-01-31,3
 `
 
 var circ = store.Actor{Email: "circ@example.com"}
@@ -69,10 +69,10 @@ func TestImportPrintSubscribers(t *testing.T) {
 		list, _ := w.download(t)
 		var accounts []string
 		for _, r := range rows(t, list) {
-			accounts = append(accounts, r[0])
+			accounts = append(accounts, r[0]+"×"+r[8])
 		}
-		if got := strings.Join(accounts, " "); got != "FH-1002 FH-1003 FH-1001" {
-			t.Errorf("mailing list accounts %q, want FH-1002 FH-1003 FH-1001 (CA, GB, US)", got)
+		if got := strings.Join(accounts, " "); got != "FH-1002×1 FH-1003×3 FH-1001×1" {
+			t.Errorf("mailing list accounts %q, want FH-1002×1 FH-1003×3 FH-1001×1 (CA, GB, US, with their copies)", got)
 		}
 	})
 }

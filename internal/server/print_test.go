@@ -34,20 +34,8 @@ func TestAccountAddressAndHold(t *testing.T) {
 	t.Parallel()
 	e, plan := printEnv(t)
 	ctx := context.Background()
-	r, err := e.st.CreateReader(ctx, "pat@example.com", "Pat")
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = e.st.Billing(ctx, func(btx *store.BillingTx) error {
-		sub := store.Subscription{Provider: "comp", Shipping: magazine.Address{Name: "Pat Reader", Line1: "1 Quay Street", City: "Portland",
-			Region: "ME", PostalCode: "04101", Country: "US"}}
-		sub.ReaderID, sub.PlanID, sub.Status, sub.Comp, sub.CurrentPeriodEnd = r.ID, plan.ID, magazine.SubActive, true, e.now.AddDate(1, 0, 0)
-		_, err := btx.InsertSubscription(sub, store.SubEvent{Kind: "comp", Actor: "system"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	printComp(t, e, plan, "pat@example.com", &magazine.Address{Name: "Pat Reader", Line1: "1 Quay Street", City: "Portland",
+		Region: "ME", PostalCode: "04101", Country: "US"})
 	b := e.browser(t)
 	e.signIn(t, b, "pat@example.com")
 	page := b.get("/account")
@@ -175,4 +163,46 @@ func TestLinkPrintAccountPage(t *testing.T) {
 	if r = g.post("/account/link", url.Values{"account_number": {"FH-1002"}, "postal_code": {"K1M1M4"}}); r.status != http.StatusSeeOther {
 		t.Errorf("after waiting: %d", r.status)
 	}
+}
+
+// printComp makes a reader with a complimentary print subscription for a
+// year, posted to ship (none when nil).
+func printComp(t *testing.T, e *readerEnv, plan magazine.Plan, email string, ship *magazine.Address) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := e.st.CreateReader(ctx, email, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.st.Billing(ctx, func(btx *store.BillingTx) error {
+		sub := store.Subscription{Provider: "comp"}
+		if ship != nil {
+			sub.Shipping = *ship
+		}
+		sub.ReaderID, sub.PlanID, sub.Status, sub.Comp, sub.CurrentPeriodEnd = r.ID, plan.ID, magazine.SubActive, true, e.now.AddDate(1, 0, 0)
+		_, err := btx.InsertSubscription(sub, store.SubEvent{Kind: "comp", Actor: "system"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A print subscription with no address yet (a comp given by staff) asks
+// for one on /account, and has it once given.
+func TestAccountAsksForMissingAddress(t *testing.T) {
+	t.Parallel()
+	e, plan := printEnv(t)
+	printComp(t, e, plan, "gift@example.com", nil)
+	b := e.browser(t)
+	e.signIn(t, b, "gift@example.com")
+	page := b.get("/account")
+	contains(t, page, "We have no address for the printed magazine yet")
+	id := regexpFind(page.body, `/account/subscriptions/(\d+)/address`)
+	form := url.Values{"ship_name": {"Gil Gift"}, "ship_line1": {"3 Bay Rd"}, "ship_city": {"Halifax"}, "ship_region": {"NS"},
+		"ship_postal_code": {"b3h 1a1"}, "ship_country": {"ca"}}
+	if res := b.post("/account/subscriptions/"+id+"/address", form); res.status != http.StatusSeeOther {
+		t.Fatalf("the first address: %d\n%s", res.status, res.body)
+	}
+	contains(t, b.get("/account"), "Posted to: Gil Gift, 3 Bay Rd, Halifax, NS B3H 1A1, CA")
 }

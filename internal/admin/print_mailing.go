@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -169,6 +170,9 @@ func (a *Admin) mailingLabels(w http.ResponseWriter, r *http.Request, me *store.
 	if err != nil {
 		return err
 	}
+	// The converter may take its whole timeout on a long list: the
+	// page's write timeout must not end the answer first.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(cmp.Or(conv.Timeout, edition.DefaultPDFTimeout) + time.Minute))
 	pr, pw := io.Pipe()
 	go func() {
 		_, err := fulfilment.Lists{Store: a.store}.WriteCSV(r.Context(), info, pw)

@@ -39,6 +39,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "reader":
 		return readerCmd(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, getenv, stdout, stderr)
 	case "search":
 		return searchCmd(ctx, rest, getenv, stdout, stderr)
 	case "audio":
@@ -71,6 +73,7 @@ Commands:
   demo      fill an empty database with a generated magazine (--articles N for a large one)
   user      create a member of staff: masthead user create --email E --role owner
   reader    comp a reader's subscription, or print a sign-in link for one: masthead reader help
+  import    import print subscribers from a fulfilment house: masthead import print-subscribers FILE --dry-run
   search    rebuild the full-text search index: masthead search reindex
   audio     narrate the archive, or a text file: masthead audio help
   doctor    list the optional tools (speech engines, ffmpeg...) and how to install them
@@ -99,7 +102,7 @@ func helpFor(ctx context.Context, cmd string, getenv func(string) string, stdout
 		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
 	case "doctor":
 		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
-	case "user", "reader", "search", "audio":
+	case "user", "reader", "search", "audio", "import":
 		return run(ctx, []string{"masthead", cmd, "help"}, getenv, stdout, stderr)
 	}
 	return usageError(fmt.Sprintf("no help for unknown command %q", cmd))

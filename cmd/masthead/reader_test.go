@@ -6,9 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/masthead-press/masthead/internal/demo"
-	"github.com/masthead-press/masthead/internal/store"
 )
 
 // masthead reader comp gives a subscription; masthead reader link prints a
@@ -16,16 +13,7 @@ import (
 func TestReaderCompAndLink(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	data := t.TempDir()
-	vars := map[string]string{"MASTHEAD_DATA": data}
-	st, err := store.Open(ctx, store.Options{Database: data + "/masthead.db", Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.SeedPlans(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	_, vars := dataWithPlans(t)
 	var out, errs strings.Builder
 	call := func(args ...string) error {
 		out.Reset()

@@ -21,7 +21,7 @@ import (
 // circulationPages are the templates of the circulation pages. Each is
 // parsed with the layout and subscriber_comp.html, the comp form that the
 // list and the subscriber page share.
-var circulationPages = []string{"plans", "plans_edit", "subscribers", "subscriber"}
+var circulationPages = []string{"plans", "plans_edit", "subscribers", "subscriber", "mailing", "mailing_issue", "print_import"}
 
 func (a *Admin) parseCirculationTemplates() error {
 	for _, name := range circulationPages {

@@ -72,6 +72,18 @@ func (a *Admin) routes() []route {
 		{"POST /admin/subscribers/{id}/cancel-now", circulation, a.cancelSubscriptionNow},
 		{"POST /admin/subscribers/{id}/resume", circulation, a.resumeSubscription},
 		{"POST /admin/subscribers/{id}/refund", circulation, a.refundSubscription},
+		// The printed magazine (see print_mailing.go): addresses, holds,
+		// each issue's mailing list and the import of print subscribers.
+		{"POST /admin/subscribers/{id}/address", circulation, a.changeSubscriberAddress},
+		{"POST /admin/subscribers/{id}/holds", circulation, a.addSubscriberHold},
+		{"POST /admin/subscribers/{id}/holds/{hold}/remove", circulation, a.removeSubscriberHold},
+		{"GET /admin/mailing", circulation, a.mailingPage},
+		{"POST /admin/mailing/settings", circulation, a.savePrintSettings},
+		{"GET /admin/mailing/{id}", circulation, a.mailingIssuePage},
+		{"GET /admin/mailing/{id}/list.csv", circulation, a.mailingCSV},
+		{"GET /admin/mailing/{id}/labels.pdf", circulation, a.mailingLabels},
+		{"GET /admin/print-import", circulation, a.printImportPage},
+		{"POST /admin/print-import", circulation, a.importPrintSubscribers},
 
 		{"GET /admin/issues", issues, a.issuesPage},
 		{"POST /admin/issues", issues, a.createIssue},

@@ -39,6 +39,8 @@ type subscriberData struct {
 	Amount   string
 	Access   bool // the subscription gives its entitlements now
 	Shipping bool // there is a shipping address to show
+	// Print is the address history and holds, for a print plan.
+	Print    *printFacts
 	Payments []paymentRow
 	Events   []store.SubEvent
 	Others   []otherSub
@@ -58,11 +60,14 @@ type subscriberData struct {
 
 // subscriberNotices confirm an action, by ?done=.
 var subscriberNotices = map[string]string{
-	"cancel":     "The subscription was canceled at the end of its period: the reader keeps access until then and can resume.",
-	"cancel-now": "The subscription was ended at once, without a refund. The reader has lost access.",
-	"resume":     "The subscription was resumed: it renews as before.",
-	"refund":     "The first payment was refunded in full and the subscription ended. The reader has been sent a confirmation.",
-	"comp":       "The complimentary subscription was given.",
+	"cancel":       "The subscription was canceled at the end of its period: the reader keeps access until then and can resume.",
+	"cancel-now":   "The subscription was ended at once, without a refund. The reader has lost access.",
+	"resume":       "The subscription was resumed: it renews as before.",
+	"refund":       "The first payment was refunded in full and the subscription ended. The reader has been sent a confirmation.",
+	"comp":         "The complimentary subscription was given.",
+	"address":      "The address change is saved.",
+	"hold":         "The delivery hold is saved.",
+	"hold_removed": "The delivery hold is removed.",
 }
 
 // subscription reads the subscription named by the {id} of the path.
@@ -100,6 +105,12 @@ func (a *Admin) renderSubscriber(w http.ResponseWriter, r *http.Request, status 
 	}
 	if d.Events, err = a.store.SubscriptionEvents(ctx, sub.ID); err != nil {
 		return err
+	}
+	if d.Plan.NeedsShipping() {
+		if d.Print, err = a.printFactsFor(r, sub.ID); err != nil {
+			return err
+		}
+		d.Print.prefill(p.Form)
 	}
 	payments, err := a.store.SubscriptionPayments(ctx, sub.ID)
 	if err != nil {

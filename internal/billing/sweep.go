@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
@@ -15,10 +16,12 @@ import (
 // grace ran out ends, and the others renew with a new (test) payment, so
 // the demo's account pages show a life like a real one. Subscriptions with
 // a real provider are left alone: its webhooks say when they renew or end.
-// It returns how many subscriptions it moved.
+// Address changes dated ahead become current on their day. It returns
+// how many subscriptions it moved.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	now := s.st.Now()
-	providers := []string{"comp"}
+	// Imported print subscriptions end like comps: nobody bills them.
+	providers := []string{"comp", "import"}
 	if _, ok := s.p.(*TestMode); ok {
 		providers = append(providers, s.p.Name())
 	}
@@ -26,12 +29,17 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	moved := 0
+	moved, err := s.applyDueAddresses(ctx, now)
+	if err != nil {
+		return moved, err
+	}
 	for _, sub := range due {
 		var err error
 		switch {
 		case sub.Provider == "comp":
 			err = s.endAt(ctx, sub.ID, magazine.SubExpired, "expired", "The complimentary period is over.")
+		case sub.Provider == "import":
+			err = s.endAt(ctx, sub.ID, magazine.SubExpired, "expired", "The period paid at the previous fulfilment house is over.")
 		case sub.CancelAtPeriodEnd:
 			err = s.endAt(ctx, sub.ID, magazine.SubCanceled, "ended", "Canceled; the paid period is over.")
 		case sub.Status == magazine.SubPastDue:
@@ -76,4 +84,14 @@ func (s *Service) renewTest(ctx context.Context, sub store.Subscription) error {
 	return s.Apply(ctx, Event{ID: "tm_evt_" + pay, Type: EventPaymentSucceeded, ProviderType: "test.renewal", At: start,
 		LocalSubscriptionID: sub.ID, SubscriptionID: sub.ProviderSubscriptionID, PeriodEnd: next,
 		PaymentID: pay, ChargeID: pay, Amount: sub.Amount, Currency: sub.Currency})
+}
+
+// applyDueAddresses makes the address changes dated up to today (in the
+// magazine's zone) the current address of their print subscriptions.
+func (s *Service) applyDueAddresses(ctx context.Context, now time.Time) (int, error) {
+	pub, err := s.st.Publication(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return s.st.ApplyDueAddresses(ctx, magazine.DateOf(now, pub.Location()))
 }

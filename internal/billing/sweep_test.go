@@ -68,3 +68,29 @@ func mustSub(t *testing.T, st *store.Store, id int64) store.Subscription {
 	}
 	return sub
 }
+
+// An imported print subscription ends at its paid-through date as a comp
+// does: nobody bills it.
+func TestSweepEndsImported(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := setup(t, st)
+		ps := store.PrintSubscriber{Row: 2, AccountNumber: "FH-1", PlanID: f.plan.ID, PaidThrough: t0.AddDate(0, 0, 5).Truncate(24 * time.Hour),
+			Address: magazine.Address{Name: "Ida", Line1: "5 Pine St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}}
+		if _, err := st.ImportPrintSubscribers(ctx, store.CommandLine(), []store.PrintSubscriber{ps}, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		list, _ := st.Subscribers(ctx, store.SubscriberFilter{})
+		if n, err := f.svc.Sweep(ctx); err != nil || n != 0 {
+			t.Fatalf("a sweep before the paid-through date moved %d (%v)", n, err)
+		}
+		*f.now = t0.AddDate(0, 0, 7)
+		if n, err := f.svc.Sweep(ctx); err != nil || n != 1 {
+			t.Fatalf("sweep moved %d (%v), want 1", n, err)
+		}
+		if s := mustSub(t, st, list[0].ID); s.Status != magazine.SubExpired || s.GrantsAccess(*f.now) {
+			t.Errorf("imported subscription after its paid-through date: %s", s.Status)
+		}
+	})
+}

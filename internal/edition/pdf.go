@@ -142,7 +142,16 @@ func (c *PDFConverter) Convert(ctx context.Context, content Content, im *images)
 	if err != nil {
 		return nil, err
 	}
-	out := filepath.Join(dir, "edition.pdf")
+	return c.ConvertFile(ctx, in)
+}
+
+// ConvertFile makes a PDF of the HTML file at in (its pictures beside
+// it), with the converter's timeout, at low priority: the labels of a
+// mailing list use it too. Its output is accepted only if it is a whole
+// PDF.
+func (c *PDFConverter) ConvertFile(ctx context.Context, in string) ([]byte, error) {
+	dir := filepath.Dir(in)
+	out := strings.TrimSuffix(in, filepath.Ext(in)) + ".pdf"
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = DefaultPDFTimeout

@@ -294,3 +294,13 @@ func (d dialect) searchQuery(q magazine.SearchQuery) string {
 	}
 	return s
 }
+
+// bytewise is the collation that orders text by its bytes, so that a
+// mailing list sorts the same on both databases whatever the server's
+// locale.
+func (d dialect) bytewise() string {
+	if d.name == "postgres" {
+		return ` COLLATE "C"`
+	}
+	return "" // SQLite's default, BINARY
+}

@@ -95,8 +95,17 @@ type ExportSub struct {
 	Amount           string           `json:"amount"`
 	CurrentPeriodEnd time.Time        `json:"current_period_end"`
 	Shipping         magazine.Address `json:"shipping_address"`
-	Payments         []ExportPayment  `json:"payments"`
-	History          []ExportEvent    `json:"history"`
+	// Addresses is every shipping address, with the day it applies from.
+	Addresses []ExportAddress `json:"shipping_address_history,omitempty"`
+	Payments  []ExportPayment `json:"payments"`
+	History   []ExportEvent   `json:"history"`
+}
+
+// ExportAddress is one shipping address in a reader's export; the
+// checkout's has no date.
+type ExportAddress struct {
+	From    time.Time        `json:"from,omitzero"`
+	Address magazine.Address `json:"address"`
 }
 
 // ExportPayment is one payment in a reader's export.
@@ -159,6 +168,13 @@ func (s *Store) ExportReader(ctx context.Context, readerID int64) (ReaderExport,
 		}
 		es := ExportSub{Plan: plan.Name, Status: string(sub.Status), Interval: sub.Interval, Amount: Money(sub.Amount, sub.Currency),
 			CurrentPeriodEnd: sub.CurrentPeriodEnd, Shipping: sub.Shipping, Payments: []ExportPayment{}, History: []ExportEvent{}}
+		addrs, err := s.AddressHistory(ctx, sub.ID)
+		if err != nil {
+			return out, err
+		}
+		for _, a := range addrs {
+			es.Addresses = append(es.Addresses, ExportAddress{From: a.EffectiveOn, Address: a.Address})
+		}
 		pays, err := s.SubscriptionPayments(ctx, sub.ID)
 		if err != nil {
 			return out, err
@@ -229,6 +245,7 @@ func (s *Store) DeleteReader(ctx context.Context, readerID int64) error {
 			"DELETE FROM meter_opens WHERE reader_id = ?",
 			"DELETE FROM edition_positions WHERE reader_id = ?",
 			"DELETE FROM reader_ereaders WHERE reader_id = ?",
+			"DELETE FROM shipping_addresses WHERE subscription_id IN (SELECT id FROM subscriptions WHERE reader_id = ?)",
 			`UPDATE subscriptions SET ship_name = '', ship_line1 = '', ship_line2 = '', ship_city = '', ship_region = '',
 				ship_postal_code = '', ship_country = '' WHERE reader_id = ?`,
 		} {
@@ -245,22 +262,9 @@ func (s *Store) DeleteReader(ctx context.Context, readerID int64) error {
 	})
 }
 
-// SetShipping saves the shipping address of one of the reader's
-// subscriptions after checking it.
+// SetShipping changes the shipping address of one of the reader's
+// subscriptions from today (UTC) on, after checking it.
 func (s *Store) SetShipping(ctx context.Context, readerID, subID int64, a magazine.Address) error {
-	if err := a.Normalize(); err != nil {
-		return err
-	}
-	return s.Billing(ctx, func(btx *BillingTx) error {
-		sub, err := btx.Subscription(subID)
-		if err != nil {
-			return err
-		}
-		if sub.ReaderID != readerID {
-			return notFound("Subscription")
-		}
-		sub.Shipping = a
-		return btx.SaveSubscription(sub, sub.Status, SubEvent{Kind: "address_changed", Actor: "reader",
-			Detail: a.City + ", " + a.Country})
-	})
+	return s.ChangeShippingAddress(ctx, ChangeAddress{ReaderID: readerID, SubID: subID, Address: a,
+		Today: magazine.DateOf(s.Now(), time.UTC)})
 }

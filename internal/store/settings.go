@@ -30,17 +30,24 @@ func (s *Store) Publication(ctx context.Context) (magazine.Publication, error) {
 
 func (s *Store) readPublication(ctx context.Context) (magazine.Publication, error) {
 	p := magazine.DefaultPublication()
+	err := s.jsonSetting(ctx, "publication", &p)
+	return p, err
+}
+
+// jsonSetting decodes the setting key into v; v is left as it is when
+// the setting was never saved.
+func (s *Store) jsonSetting(ctx context.Context, key string, v any) error {
 	var raw string
-	err := s.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", "publication").Scan(&raw)
+	err := s.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, nil
+		return nil
 	} else if err != nil {
-		return p, fmt.Errorf("read publication settings: %w", err)
+		return fmt.Errorf("read %s settings: %w", key, err)
 	}
-	if err := json.Unmarshal([]byte(raw), &p); err != nil {
-		return p, fmt.Errorf("decode publication settings: %w", err)
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return fmt.Errorf("decode %s settings: %w", key, err)
 	}
-	return p, nil
+	return nil
 }
 
 // SetPublication saves the magazine's settings.

@@ -338,6 +338,11 @@ func (b *BillingTx) InsertSubscription(sub Subscription, ev SubEvent) (int64, er
 	} else if err != nil {
 		return 0, fmt.Errorf("create subscription for reader %d: %w", sub.ReaderID, err)
 	}
+	if a.Country != "" {
+		if err := b.recordAddress(id, time.Time{}, a, "checkout", true); err != nil {
+			return 0, err
+		}
+	}
 	ev.SubscriptionID, ev.ToStatus = id, sub.Status
 	return id, b.AddEvent(ev)
 }

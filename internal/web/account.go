@@ -29,7 +29,10 @@ type accountSub struct {
 	CanRefund      bool
 	RefundDeadline time.Time
 	NeedsAddress   bool
-	Payments       []store.Payment
+	// Print is the address in force, changes to come and holds, for a
+	// live print subscription.
+	Print    *printBlock
+	Payments []store.Payment
 	// Choices are the other plans and intervals it can move to.
 	Choices []planChoice
 }
@@ -66,6 +69,9 @@ var notices = map[string]string{
 	"resumed":          "Your subscription is running again.",
 	"refunded":         "Your payment has been refunded in full and the subscription has ended. We have sent you a confirmation.",
 	"address":          "Your shipping address has been saved.",
+	"hold":             "Your delivery hold is saved: issues whose print cut-off falls in it will not be posted to you.",
+	"hold_removed":     "Your delivery hold is removed.",
+	"linked":           "Your print subscription is now on this account, with everything its plan includes.",
 	"email_sent":       "We have sent a link to your new address. Your address changes when you open it.",
 	"password_set":     "Your password is set. You can sign in with it, or by e-mailed link as before; your other devices were signed out.",
 	"password_removed": "Your password is removed: sign in by e-mailed link.",
@@ -132,6 +138,11 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 		as.CanRefund = !sub.Comp && sub.CanRefund(plan.RefundWindowDays, now) == nil
 		as.RefundDeadline = sub.RefundDeadline(plan.RefundWindowDays)
 		as.NeedsAddress = plan.NeedsShipping() && as.Live
+		if as.NeedsAddress {
+			if as.Print, err = s.printBlockFor(r, sub, magazine.DateOf(now, page.Pub.Location())); err != nil {
+				return err
+			}
+		}
 		if as.Live && !sub.Comp && !sub.CancelAtPeriodEnd {
 			as.NextPayment = sub.CurrentPeriodEnd
 		}
@@ -174,6 +185,8 @@ func planChoices(plans []magazine.Plan, sub store.Subscription) []planChoice {
 
 func statusWords(sub store.Subscription, now time.Time) string {
 	switch {
+	case sub.Provider == "import" && sub.GrantsAccess(now):
+		return "Active: paid at the magazine's previous fulfilment house"
 	case sub.Comp && sub.GrantsAccess(now):
 		return "Complimentary"
 	case sub.CancelAtPeriodEnd && sub.GrantsAccess(now):
@@ -259,23 +272,6 @@ func (s *Site) accountRefusal(w http.ResponseWriter, r *http.Request, subID int6
 // notYourSubscription answers an action on a subscription that is not the
 // reader's (or no longer exists).
 const notYourSubscription = "That subscription is not on your account, so nothing was changed. Your own subscriptions are below."
-
-// saveAddress sets the shipping address of a print subscription.
-func (s *Site) saveAddress(w http.ResponseWriter, r *http.Request) error {
-	rs, id, err := s.readerSubscription(r)
-	if err != nil {
-		return err
-	}
-	a := addressFromForm(r)
-	if err := s.store.SetShipping(r.Context(), rs.Reader.ID, id, a); err != nil {
-		var me *magazine.Error
-		if errors.As(err, &me) && me.Code == magazine.EINVALID {
-			return s.renderAccount(w, r, http.StatusBadRequest, accountPage{Error: me.Message, ErrorSub: id, Address: &a})
-		}
-		return s.accountRefusal(w, r, id, err)
-	}
-	return &httpx.Redirect{URL: "/account?address=1", Status: http.StatusSeeOther}
-}
 
 // changeEmail sends a confirmation link to the new address; the account
 // keeps the old one until the link is opened.

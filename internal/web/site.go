@@ -72,6 +72,10 @@ type Site struct {
 	searchLimit *auth.Limiter
 	// choices are the search filters' choices, for one content version.
 	choices atomic.Pointer[searchChoices]
+	// linkLimit bounds the tries at /account/link per reader, and
+	// linkIPLimit per client address: an account number and a postal
+	// code are guessable.
+	linkLimit, linkIPLimit *auth.Limiter
 	// pages holds the parsed templates for each time zone the magazine
 	// has used, so that dates render in the publication's zone without
 	// re-parsing: map[string]map[string]*template.Template.
@@ -139,6 +143,8 @@ func New(cfg Config) (*Site, error) {
 	s.cookies, s.staffCookies = auth.Cookies{HTTPS: https, Reader: true}, auth.Cookies{HTTPS: https}
 	s.ipLimit = auth.NewLimiter(20, 3*time.Minute, 100_000, s.now)
 	s.addrLimit = auth.NewLimiter(3, 5*time.Minute, 100_000, s.now)
+	s.linkLimit = auth.NewLimiter(5, 12*time.Minute, 100_000, s.now)
+	s.linkIPLimit = auth.NewLimiter(30, 2*time.Minute, 100_000, s.now)
 	s.pwLock = auth.NewLockout(5, 3*time.Minute, lockoutNoticeEvery, s.now)
 	s.devices = auth.Cookies{HTTPS: https, Reader: true, Device: true}
 	perMinute := cmp.Or(cfg.SearchesPerMinute, 60)
@@ -165,7 +171,7 @@ func New(cfg Config) (*Site, error) {
 }
 
 var pageTemplates = []string{"home", "article", "list", "authors", "issue", "issues", "subscribe", "error",
-	"signin", "checkout", "account", "receipt", "edition", "archive", "ereaders", "search"}
+	"signin", "checkout", "account", "receipt", "edition", "archive", "ereaders", "search", "link"}
 
 func (s *Site) templates(loc *time.Location) (map[string]*template.Template, error) {
 	if set, ok := s.pages.Load(loc.String()); ok {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/masthead-press/masthead/internal/fulfilment"
+	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/store"
+)
+
+const importUsage = `Usage:
+  masthead import print-subscribers FILE [--dry-run] [flags]
+
+print-subscribers reads a fulfilment house's CSV of print subscribers
+(columns: %s; address_line2, email and copies may be empty) and makes each
+a reader with a print subscription to the end of its paid-through day. A
+bad row is named and nothing is imported. --dry-run checks the whole file
+and says what it would do. Subscribers without an e-mail claim their
+online access at /account/link with their label's account number and
+postal code.
+`
+
+// importCmd is "masthead import print-subscribers FILE".
+func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(stdout, importUsage, strings.Join(fulfilment.ImportColumns, ", "))
+		return nil
+	}
+	if args[0] != "print-subscribers" {
+		return usageError(fmt.Sprintf("unknown import %q (try: masthead import print-subscribers FILE)", args[0]))
+	}
+	fs := newFlagSet("import print-subscribers FILE", "Import print subscribers from a fulfilment house's CSV.", stdout, getenv)
+	var c common
+	var dryRun bool
+	fs.common(&c)
+	fs.boolean(&dryRun, "dry-run", "check the file and report, importing nothing")
+	file, err := parseWithFile(fs, args[1:])
+	if err != nil {
+		return ignoreHelp(err)
+	}
+	if _, err := c.logger(stderr); err != nil {
+		return err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w (give the path of the CSV file)", file, err)
+	}
+	defer f.Close()
+	st, err := store.Open(ctx, store.Options{Database: c.databaseDSN(), Migrate: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := fulfilment.Import(ctx, st, store.CommandLine(), f, dryRun, func(done, total int) {
+		fmt.Fprint(stdout, "\r"+progressBar(done, total, 40))
+	})
+	if rep.Imported > 0 || err != nil {
+		fmt.Fprintln(stdout)
+	}
+	if err != nil {
+		if magazine.ErrorCode(err) != magazine.EINTERNAL {
+			return usageError(file + ": " + magazine.ErrorMessage(err))
+		}
+		return err
+	}
+	fmt.Fprintln(stdout, fulfilment.ReportText(rep, dryRun))
+	return nil
+}
+
+// parseWithFile parses flags before and after the one argument that is
+// not a flag, the file, and returns it.
+func parseWithFile(fs *flagSet, args []string) (string, error) {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return "", errHelp
+	} else if err != nil {
+		return "", usageError(err.Error())
+	}
+	if fs.NArg() == 0 {
+		return "", usageError("give the CSV file to import: masthead import print-subscribers FILE")
+	}
+	file := fs.Arg(0)
+	if err := fs.parse(fs.Args()[1:]); err != nil {
+		return "", err
+	}
+	return file, nil
+}

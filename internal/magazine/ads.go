@@ -161,9 +161,14 @@ func PickAd(ads []Ad, n uint64) (Ad, bool) {
 	return ads[len(ads)-1], true
 }
 
-// voidElements have no end tag.
-var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
-	"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
+// VoidElement reports whether an HTML element has no end tag.
+func VoidElement(name string) bool {
+	switch name {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr":
+		return true
+	}
+	return false
+}
 
 // CheckAdTag refuses an ad server's tag that is not well-formed HTML:
 // every element but the void ones closed, in order, and nothing left
@@ -190,12 +195,12 @@ func CheckAdTag(tag string) error {
 			return nil
 		case html.StartTagToken:
 			name, _ := z.TagName()
-			if !voidElements[string(name)] {
+			if !VoidElement(string(name)) {
 				open = append(open, string(name))
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			if voidElements[string(name)] {
+			if VoidElement(string(name)) {
 				continue
 			}
 			if len(open) == 0 || open[len(open)-1] != string(name) {

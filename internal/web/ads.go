@@ -43,26 +43,29 @@ type dayKey struct {
 }
 
 // fillAds chooses the ad of each slot of the page at path, or none at
-// all for an ad-free reader (ents are theirs). Which ad fills a slot
-// is a weighted choice made once per render, from a hash of the path,
-// slot and day: anonymous pages are rendered once and then come from
-// the page cache, so a choice per request would cost nothing less than
-// a choice per view would need (a request to us for every view); over
-// the site's pages the shares follow the weights, and they rotate daily
-// and whenever the content changes. The live ads themselves are read
-// once per content version and day.
+// all for an ad-free reader (ents are theirs). Which ad fills a slot is
+// a weighted choice made once per render, from a hash of the path, slot
+// and day. Anonymous pages are rendered once and then served from the
+// page cache; choosing per view would mean rendering per view, or a
+// request back to the site for every view. Over the site's pages the
+// shares follow the weights, and the choice changes daily and whenever
+// the content does. The live ads are read once per content version and
+// day.
 func (s *Site) fillAds(ctx context.Context, page *Page, path string, ents map[magazine.Entitlement]bool, slots ...magazine.AdSlot) error {
 	if adFree(page.Pub, ents) {
 		return nil
 	}
-	today := s.now().In(page.Pub.Location()).Format(time.DateOnly)
+	_, loc, err := s.publication(ctx) // the zone, loaded once per version
+	if err != nil {
+		return err
+	}
+	today := s.now().In(loc).Format(time.DateOnly)
 	version := s.store.Version()
 	for _, slot := range slots {
 		key := dayKey{slot, today}
 		live, ok := s.liveAds.get(version, key)
 		if !ok {
 			d, _ := time.Parse(time.DateOnly, today)
-			var err error
 			if live, err = s.store.LiveAds(ctx, slot, d); err != nil {
 				return err
 			}

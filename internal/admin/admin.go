@@ -182,7 +182,7 @@ func New(cfg Config) (*Admin, error) {
 }
 
 var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error",
-	"mailbox", "mailbox_message",
+	"mailbox", "mailbox_message", "ads", "ad",
 	"articles", "editor", "revisions", "revisions_diff", "editor_preview"}
 
 var funcs = template.FuncMap{

@@ -32,7 +32,7 @@ func bodyLimit(pattern string) int64 {
 		return maxEditorRequest
 	case "POST /admin/articles/preview":
 		return maxPreviewRequest
-	case "POST /admin/articles/upload", "POST /admin/issues/{id}/cover":
+	case "POST /admin/articles/upload", "POST /admin/issues/{id}/cover", "POST /admin/ads", "POST /admin/ads/{id}":
 		return maxUploadRequest
 	}
 	return maxAdminForm

@@ -161,3 +161,15 @@ func (e *env) signedIn(cookie *http.Cookie) bool {
 	e.t.Fatalf("GET /admin/: status %d\n%s", w.Code, w.Body)
 	return false
 }
+
+// addAd puts an ad tag in the inventory, running this month everywhere.
+func (e *env) addAd() magazine.Ad {
+	e.t.Helper()
+	now := e.clock.Now()
+	ad := magazine.Ad{Name: "Network", Kind: magazine.AdTag, TagHTML: `<div id="ad"></div>`, Weight: 1, Slots: magazine.AdSlots(),
+		Starts: now.AddDate(0, 0, -1).Truncate(24 * time.Hour), Ends: now.AddDate(0, 1, 0).Truncate(24 * time.Hour)}
+	if err := e.store.CreateAd(context.Background(), store.Actor{}, &ad); err != nil {
+		e.t.Fatal(err)
+	}
+	return ad
+}

@@ -128,6 +128,14 @@ func (a *Admin) routes() []route {
 		{"GET /admin/audio/lexicon/hear", settings, a.hearLexicon},
 		{"GET /admin/audio/lexicon.csv", settings, a.exportLexicon},
 		{"POST /admin/audio/lexicon.csv", settings, a.importLexicon},
+		// Ads (ads.go): a tag is script on the site's pages, so only those
+		// who manage settings (admins) enter ads.
+		{"GET /admin/ads", settings, a.adsPage},
+		{"GET /admin/ads/new", settings, a.newAdPage},
+		{"POST /admin/ads", settings, a.createAd},
+		{"GET /admin/ads/{id}", settings, a.adPage},
+		{"POST /admin/ads/{id}", settings, a.updateAd},
+		{"POST /admin/ads/{id}/delete", settings, a.deleteAd},
 		{"GET /admin/settings", settings, a.settingsPage},
 		{"POST /admin/settings", settings, a.saveSettings},
 		// Articles: the list, the editor and revisions. write_own opens the

@@ -25,6 +25,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		Name: "Ada Reader", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}), 10)
 	nr := e.newsroom()
 	art := strconv.FormatInt(e.article(magazine.StatusDraft).ID, 10) // started by nobody: only editors and up may edit it
+	ad := "/admin/ads/" + strconv.FormatInt(e.addAd().ID, 10)
 
 	const (
 		anyone = "anyone" // open, also to visitors who are not signed in
@@ -127,6 +128,12 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"GET /admin/audio/lexicon/hear":                     {"admin", "/admin/audio/lexicon/hear?word=", nil},
 		"GET /admin/audio/lexicon.csv":                      {"admin", "/admin/audio/lexicon.csv", nil},
 		"POST /admin/audio/lexicon.csv":                     {"admin", "/admin/audio/lexicon.csv", url.Values{}},
+		"GET /admin/ads":                                    {"admin", "/admin/ads", nil},
+		"GET /admin/ads/new":                                {"admin", "/admin/ads/new?kind=tag", nil},
+		"POST /admin/ads":                                   {"admin", "/admin/ads", url.Values{"kind": {"tag"}, "name": {""}}},
+		"GET /admin/ads/{id}":                               {"admin", ad, nil},
+		"POST /admin/ads/{id}":                              {"admin", ad, url.Values{"name": {""}}},
+		"POST /admin/ads/{id}/delete":                       {"admin", "/admin/ads/999999/delete", url.Values{}},
 		"GET /admin/settings":                               {"admin", "/admin/settings", nil},
 		"POST /admin/settings":                              {"admin", "/admin/settings", url.Values{"name": {""}}},
 		"GET /admin/articles":                               {staff, "/admin/articles?status=draft&q=x", nil},

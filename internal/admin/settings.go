@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,7 @@ func (a *Admin) settingsPage(w http.ResponseWriter, r *http.Request, me *store.S
 	}
 	editionSettingsForm(p.Form, pub)
 	offerSettingsForm(p.Form, pub)
+	adSettingsForm(p.Form, pub)
 	return a.render(w, http.StatusOK, "settings", p, nil)
 }
 
@@ -46,7 +48,7 @@ func (a *Admin) saveSettings(w http.ResponseWriter, r *http.Request, me *store.S
 	}
 	p := a.newPage(me, "Settings")
 	for _, k := range append([]string{"name", "tagline", "locale", "time_zone", "preview_paragraphs", "meter_articles", "require_admin_totp", "support_email",
-		"audio_engine", "audio_voice", "audio_http_url", "audio_http_model", "audio_captions"}, append(editionSettingKeys, offerSettingKeys...)...) {
+		"audio_engine", "audio_voice", "audio_http_url", "audio_http_model", "audio_captions"}, slices.Concat(editionSettingKeys, offerSettingKeys, adSettingKeys)...) {
 		p.Form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	wasRequired := pub.RequireAdminTOTP
@@ -98,6 +100,9 @@ func readSettings(form map[string]string, pub *magazine.Publication) error {
 		return err
 	}
 	readOfferSettings(form, pub)
+	if err := readAdSettings(form, pub); err != nil {
+		return err
+	}
 	pub.SupportEmail = magazine.NormalizeEmail(form["support_email"])
 	if pub.SupportEmail != "" {
 		if err := magazine.ValidateEmail(pub.SupportEmail); err != nil {

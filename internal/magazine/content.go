@@ -55,6 +55,26 @@ type Publication struct {
 	// AdFreeLive says the ad-free benefit is delivered: until it is, the
 	// offer calls it "coming soon".
 	AdFreeLive bool `json:",omitempty"`
+	// AdParagraph is the paragraph of an article after which its inline
+	// ad slot comes; 0 for DefaultAdParagraph.
+	AdParagraph int `json:",omitempty"`
+	// AdOrigins are the origins (https://ads.example.com) third-party ad
+	// tags may load from, separated by spaces: their frame's
+	// Content-Security-Policy allows these and nothing else.
+	AdOrigins string `json:",omitempty"`
+}
+
+// DefaultAdParagraph is where the inline ad slot comes until an editor
+// chooses.
+const DefaultAdParagraph = 3
+
+// InlineAdParagraph is the paragraph after which an article's inline ad
+// slot comes.
+func (p Publication) InlineAdParagraph() int {
+	if p.AdParagraph <= 0 {
+		return DefaultAdParagraph
+	}
+	return p.AdParagraph
 }
 
 // DefaultOfferPitch is the offer's paragraph until an editor writes one.
@@ -111,6 +131,12 @@ func (p Publication) Validate() error {
 	}
 	if n := len([]rune(p.OfferPitch)); n > MaxOfferPitch {
 		return FieldError("offer_pitch", "The offer's paragraph is limited to %d characters; this one has %d.", MaxOfferPitch, n)
+	}
+	if p.AdParagraph < 0 || p.AdParagraph > 50 {
+		return FieldError("ad_paragraph", "The inline ad comes after paragraph 1 to 50.")
+	}
+	if _, err := CheckAdOrigins(p.AdOrigins); err != nil {
+		return err
 	}
 	switch p.AudioEngine {
 	case "", "festival", "espeak-ng", "off":

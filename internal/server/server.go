@@ -132,6 +132,11 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cache != nil {
+		// Pages carry ads, whose days turn at midnight: the site says
+		// when its pages go stale.
+		cache.Version = site.CacheVersion
+	}
 	mux := http.NewServeMux()
 	site.Register(mux)
 	api.New(api.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous}).Register(mux)

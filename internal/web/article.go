@@ -12,10 +12,12 @@ import (
 )
 
 type articlePage struct {
-	Page        Page
-	Article     magazine.Article
-	Issue       *magazine.Issue
-	Body        template.HTML
+	Page    Page
+	Article magazine.Article
+	Issue   *magazine.Issue
+	Body    template.HTML
+	// BodyRest is the body after the inline ad slot, when it has one.
+	BodyRest    template.HTML
 	Gated       bool
 	Prompt      string // what would unlock a gated article: sign_in or subscribe
 	PageNumber  int
@@ -150,6 +152,20 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page.JSONLD = s.articleJSONLD(page, a, data.Gated)
+	if err := s.fillAds(ctx, &page, pageURL(slug, number), v.Entitlements, magazine.SlotArticleInline, magazine.SlotArticleEnd); err != nil {
+		return err
+	}
+	if page.Ads["article-inline"] != nil {
+		// Inside the article's text, never in a preview: the paywall's
+		// prompt comes after a preview's last paragraph.
+		if data.Gated {
+			delete(page.Ads, "article-inline")
+		} else if before, rest, ok := splitAfterParagraph(data.Body, page.Pub.InlineAdParagraph()); ok {
+			data.Body, data.BodyRest = before, rest
+		} else {
+			delete(page.Ads, "article-inline")
+		}
+	}
 	data.Page = page
 	return s.render(w, "article", http.StatusOK, page.Pub, data)
 }

@@ -78,5 +78,12 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Page.JSONLD = websiteJSONLD(page.Pub, s.abs("/"))
+	ents, err := s.readerEntitlements(r)
+	if err != nil {
+		return err
+	}
+	if err := s.fillAds(ctx, &data.Page, "/", ents, magazine.SlotHome); err != nil {
+		return err
+	}
 	return s.render(w, "home", http.StatusOK, page.Pub, data)
 }

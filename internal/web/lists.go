@@ -60,6 +60,13 @@ func (s *Site) list(ctx context.Context, r *http.Request, f store.ArticleFilter,
 	}
 	page.Canonical = s.abs(listURL(r.URL.Path, n))
 	page.PrevURL, page.NextURL = s.abs(p.PrevURL), s.abs(p.NextURL)
+	ents, err := s.readerEntitlements(r)
+	if err != nil {
+		return listPage{}, err
+	}
+	if err := s.fillAds(ctx, &page, listURL(r.URL.Path, n), ents, magazine.SlotList); err != nil {
+		return listPage{}, err
+	}
 	return listPage{Page: page, Heading: title, Intro: intro, Articles: articles, Pager: p}, nil
 }
 

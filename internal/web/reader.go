@@ -161,6 +161,12 @@ func subscriberAudience(ents map[magazine.Entitlement]bool) string {
 	if ents[magazine.EntAudio] {
 		name += "+audio" // a player the others do not see
 	}
+	if ents[magazine.EntAdFree] {
+		// No ads once ad-free is live. Kept apart even before, so that
+		// whether a page may carry ads never hangs on a setting read
+		// after the page was cached.
+		name += "+adfree"
+	}
 	return name
 }
 

@@ -72,6 +72,12 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("POST /account/e-readers/kindle", post(s.saveKindle))
 	mux.Handle("POST /account/e-readers/kindle/send", post(s.sendToKindle))
 
+	// Ads: a house ad's image and click, counted; an ad tag's sandboxed
+	// frame. Never cached: each one is a count.
+	mux.Handle("GET /ads/{id}/image", dynamic(s.adImage))
+	mux.Handle("GET /ads/{id}/click", dynamic(s.adClick))
+	mux.Handle("GET /ads/{id}/frame", dynamic(s.adFrame))
+
 	mux.Handle("GET /robots.txt", page(s.robots))
 	mux.Handle("GET /sitemap.xml", page(s.sitemapIndex))
 	mux.Handle("GET /sitemaps/{name}", page(s.sitemap))

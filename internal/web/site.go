@@ -86,6 +86,8 @@ type Site struct {
 	listenArticles versioned[string, magazine.Article]
 	narrationFiles versioned[int64, string]
 	publications   versioned[struct{}, zonedPublication]
+	// The ads live in each slot today (see fillAds).
+	liveAds versioned[dayKey, []magazine.Ad]
 }
 
 // Config is what a Site needs.
@@ -261,6 +263,9 @@ type Page struct {
 	Reader *store.Reader
 	// TestMode labels every page while no real money moves.
 	TestMode bool
+	// Ads fill the page's ad slots, by slot name; nil for a reader who
+	// gets no ads (see fillAds).
+	Ads map[string]*adView
 }
 
 // FullTitle is the document title: the page's, then the magazine's.
@@ -293,6 +298,14 @@ func (s *Site) newPage(ctx context.Context, r *http.Request, title, description 
 		page.Reader = &a.Session.Reader
 	}
 	return page, nil
+}
+
+// CacheVersion is the page cache's version: the content version, and
+// the hour, since an ad's first and last days begin and end at midnight
+// whether or not anything else changes. Pages are rendered again at most
+// once an hour for it.
+func (s *Site) CacheVersion() int64 {
+	return s.store.Version() + s.now().Unix()/3600
 }
 
 // abs makes a site path absolute.

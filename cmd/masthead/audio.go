@@ -60,12 +60,12 @@ func audioSay(ctx context.Context, args []string, getenv func(string) string, st
 	if e == nil || (engine != audio.EngineFestival && engine != audio.EngineEspeak) {
 		return usageError("--engine is festival or espeak-ng")
 	}
-	start, cpu0 := time.Now(), audio.CPUTime()
+	start, cpu0 := time.Now(), audio.CPUTime(e)
 	mp3, length, err := audio.Speak(ctx, e, audio.Encoder{}, strings.Split(strings.ReplaceAll(string(text), "\r\n", "\n"), "\n\n"))
 	if err != nil {
 		return err
 	}
-	cpu, wall := audio.CPUTime()-cpu0, time.Since(start)
+	cpu, wall := audio.CPUTime(e)-cpu0, time.Since(start) // Festival's process is still running: CPUTime reads it
 	if err := os.WriteFile(out, mp3, 0o644); err != nil {
 		return err
 	}

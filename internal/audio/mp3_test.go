@@ -67,3 +67,63 @@ func TestMP3Duration(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinMP3: segments joined in-process make a file ffmpeg reads as one
+// stream: the length from the header frame it wrote (not estimated from
+// the bitrate), every frame of the segments decoded and the header frame
+// skipped, as long as the segments' frames add up to. A segment that is
+// not bare frames (an ID3 tag) is still joined, by ffmpeg.
+func TestJoinMP3(t *testing.T) {
+	t.Parallel()
+	needTool(t, "ffmpeg")
+	needTool(t, "ffprobe")
+	ctx := context.Background()
+	segs, err := audio.Encoder{}.MP3s(ctx, []audio.PCM{tone(700), tone(2100), tone(400)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want time.Duration
+	for _, s := range segs {
+		d, _ := audio.MP3Duration(s)
+		want += d
+	}
+	joined, err := audio.JoinMP3(segs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "joined.mp3")
+	if err := os.WriteFile(path, joined, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("ffprobe", "-v", "warning", "-show_entries", "format=duration", "-of", "csv=p=0", path).CombinedOutput()
+	if err != nil || strings.Contains(string(out), "Estimating") {
+		t.Fatalf("ffprobe: %v: %s", err, out)
+	}
+	if d, _ := strconv.ParseFloat(strings.TrimSpace(string(out)), 64); math.Abs(d-want.Seconds()) > 0.001 {
+		t.Errorf("ffprobe reads %.4f s, the segments' frames make %.4f s", d, want.Seconds())
+	}
+	pcm, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "s16le", "-ac", "1", "-").Output()
+	if err != nil {
+		t.Fatalf("ffmpeg decoding the joined file: %v", err)
+	}
+	if got, frames := len(pcm)/2, int(math.Round(want.Seconds()*audio.SampleRate)); got != frames {
+		t.Errorf("decoded %d samples, the segments' frames hold %d", got, frames)
+	}
+
+	tagged := append([]byte("ID3\x04\x00\x00\x00\x00\x00\x00"), segs[1]...)
+	if _, err := audio.JoinMP3([][]byte{segs[0], tagged}); err == nil {
+		t.Error("JoinMP3 took an ID3 tag for frames")
+	}
+	both, err := audio.Encoder{}.Concat(ctx, [][]byte{segs[0], tagged})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, both, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d0, _ := audio.MP3Duration(segs[0])
+	d1, _ := audio.MP3Duration(segs[1])
+	if d := probeDuration(t, path); math.Abs(d-(d0+d1).Seconds()) > 0.05 {
+		t.Errorf("a tagged segment joined by ffmpeg lasts %.3f s, want %.3f", d, (d0 + d1).Seconds())
+	}
+}

@@ -30,6 +30,8 @@ type Narrator struct {
 	// The last Available check: pages ask on every view, and a check runs
 	// the engine (Festival takes a good part of a second).
 	mu         sync.Mutex
+	current    Engine // the engine for currentOf, kept: Festival keeps its process between renders
+	currentOf  Settings
 	checked    time.Time
 	checkedOf  Settings
 	checkErr   error
@@ -90,7 +92,7 @@ const (
 )
 
 // batchSentences is how many sentences one engine call speaks in a
-// background render: Festival loads its voice once per call.
+// background render: one ffmpeg process encodes each batch's segments.
 const batchSentences = 60
 
 // planned is one segment of an article's narration.
@@ -112,11 +114,20 @@ func SegmentKey(engine, voice, lexicon, spoken string) string {
 // segmentMedia is where a segment's MP3 lives in media storage.
 func segmentMedia(key string) string { return key[:2] + "/" + key + media.PrivateExt }
 
+// engine is the engine for s: the same one for as long as the settings
+// stay, so that Festival's process serves every render. One replaced by a
+// change of settings is not closed (a render may still be using it); its
+// process stops when it has been idle a while.
 func (n *Narrator) engine(s Settings) Engine {
 	if n.Engine != nil {
 		return n.Engine(s)
 	}
-	return New(s)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.current == nil || s != n.currentOf {
+		n.current, n.currentOf = New(s), s
+	}
+	return n.current
 }
 
 func (n *Narrator) log() *slog.Logger {

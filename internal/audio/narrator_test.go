@@ -269,3 +269,32 @@ func TestNarrationCues(t *testing.T) {
 		}
 	}
 }
+
+// TestNarratorKeepsItsEngine: while the settings stay, every render gets
+// the same engine (so Festival's process serves them all); new settings
+// get a new one.
+func TestNarratorKeepsItsEngine(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	pub := magazine.DefaultPublication()
+	pub.AudioEngine = audio.EngineFestival
+	if err := st.SetPublication(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	n := &audio.Narrator{Store: st}
+	first, _, err := n.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _, _ := n.Current(ctx); again != first {
+		t.Error("a second render got another engine")
+	}
+	pub.AudioVoice = "cmu_us_awb_cg"
+	if err := st.SetPublication(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	if other, _, _ := n.Current(ctx); other == first || other.Voice() != "cmu_us_awb_cg" {
+		t.Errorf("after a change of voice: %v", other.Voice())
+	}
+}

@@ -267,12 +267,9 @@ func TestNoEditionLeaks(t *testing.T) {
 func paidReader(t testing.TB, st *store.Store, svc *billing.Service, tm *billing.TestMode, email string, planID int64) (string, int64) {
 	t.Helper()
 	ctx := context.Background()
-	r, err := st.CreateReader(ctx, email, "")
+	sid := readerSession(t, st, email)
+	r, err := st.ReaderByEmail(ctx, email)
 	if err != nil {
-		t.Fatal(err)
-	}
-	sid, hash := auth.NewSessionID()
-	if err := st.CreateUnverifiedSession(ctx, r.ID, store.NewReaderSession{IDHash: hash, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	co, err := svc.StartCheckout(ctx, r.ID, planID, "month", nil)
@@ -283,4 +280,20 @@ func paidReader(t testing.TB, st *store.Store, svc *billing.Service, tm *billing
 		t.Fatal(err)
 	}
 	return sid, r.ID
+}
+
+// readerSession is the session id of a new reader signed in (by link,
+// not yet proven) for an hour.
+func readerSession(t testing.TB, st *store.Store, email string) string {
+	t.Helper()
+	ctx := context.Background()
+	r, err := st.CreateReader(ctx, email, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid, hash := auth.NewSessionID()
+	if err := st.CreateUnverifiedSession(ctx, r.ID, store.NewReaderSession{IDHash: hash, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return sid
 }

@@ -166,27 +166,9 @@ func TestNoGatedTextLeaks(t *testing.T) {
 	if err := st.CreatePlan(ctx, &plan); err != nil {
 		t.Fatal(err)
 	}
-	session := func(email string) string {
-		r, err := st.CreateReader(ctx, email, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, hash := auth.NewSessionID()
-		if err := st.CreateUnverifiedSession(ctx, r.ID, store.NewReaderSession{IDHash: hash, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
-			t.Fatal(err)
-		}
-		return auth.SecureReaderCookieName + "=" + id
-	}
-	registered := session("registered@example.com")
-	subscriber := session("subscriber@example.com")
-	subReader, _ := st.ReaderByEmail(ctx, "subscriber@example.com")
-	co, err := svc.StartCheckout(ctx, subReader.ID, plan.ID, "month", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tm.Pay(ctx, co.ID, billing.TestCardSuccess); err != nil {
-		t.Fatal(err)
-	}
+	registered := auth.SecureReaderCookieName + "=" + readerSession(t, st, "registered@example.com")
+	sid, _ := paidReader(t, st, svc, tm, "subscriber@example.com", plan.ID)
+	subscriber := auth.SecureReaderCookieName + "=" + sid
 
 	fetch := func(path, cookie string) (int, string) {
 		req := httptest.NewRequest("GET", path, nil)

@@ -74,7 +74,9 @@ func (a *Admin) uploadIntoForm(r *http.Request, f *editorForm) error {
 		return err
 	}
 	f.Body = appendBlock(f.Body, md)
-	if f.MakeFeatured || f.FeaturedURL == "" {
+	// Only when asked: an inline photo that silently became the featured
+	// image too was shown twice on page 1.
+	if f.MakeFeatured {
 		f.FeaturedURL, f.FeaturedAlt = url, f.Alt
 	}
 	f.Alt, f.Caption, f.Credit, f.MakeFeatured = "", "", "", false
@@ -103,13 +105,7 @@ func (a *Admin) storeImage(r *http.Request, file multipart.File, header *multipa
 	if err != nil {
 		return "", "", err
 	}
-	variants := make([]store.Media, len(img.Variants))
-	for i, v := range img.Variants {
-		variants[i] = store.Media{Key: v.Key, Name: header.Filename, ContentType: img.ContentType, Size: int64(v.Size), Width: v.Width,
-			Height: img.Height * v.Width / img.Width}
-	}
-	if _, err := a.store.RecordImage(ctx, store.Media{Key: img.Key, Name: header.Filename, ContentType: img.ContentType,
-		Size: int64(img.Size), Width: img.Width, Height: img.Height}, variants); err != nil {
+	if _, err := a.store.RecordIngested(ctx, header.Filename, img); err != nil {
 		return "", "", err
 	}
 	url = media.URL(img.Key)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/markdown"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
@@ -117,24 +118,9 @@ func tooLarge() error {
 		Message: "That image is larger than 20 MB. Make it smaller (a width of 2400 pixels is plenty) and upload it again."}
 }
 
-// figureMarkdown is the ::: figure block of an uploaded image (see
-// docs/WRITING.md): the image line, the caption, the credit.
+// figureMarkdown is the ::: figure block of an uploaded image.
 func figureMarkdown(url string, fig figureFields) string {
-	alt := strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`).Replace(oneLine(fig.Alt))
-	var b strings.Builder
-	b.WriteString("::: figure\n![" + alt + "](" + url + ")\n")
-	for line := range strings.SplitSeq(strings.ReplaceAll(fig.Caption, "\r\n", "\n"), "\n") {
-		// A caption line that closes the block or looks like the credit
-		// would change the figure's meaning.
-		if line = strings.TrimSpace(line); line != "" && line != ":::" && !strings.HasPrefix(line, "Credit:") {
-			b.WriteString(line + "\n")
-		}
-	}
-	if credit := oneLine(fig.Credit); credit != "" {
-		b.WriteString("Credit: " + credit + "\n")
-	}
-	b.WriteString(":::")
-	return b.String()
+	return markdown.Figure(url, fig.Alt, fig.Caption, fig.Credit)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -26,19 +26,19 @@ type WordPressOptions struct {
 var wxrVersions = []string{"1.0", "1.1", "1.2"}
 
 type wxrItem struct {
-	Title    string `xml:"title"`
-	Link     string `xml:"link"`
-	PubDate  string `xml:"pubDate"`
-	Creator  string `xml:"creator"`
+	Title    string       `xml:"title"`
+	Link     string       `xml:"link"`
+	PubDate  string       `xml:"pubDate"`
+	Creator  string       `xml:"creator"`
 	Encoded  []wxrEncoded `xml:"encoded"`
-	PostID   string `xml:"post_id"`
-	Date     string `xml:"post_date"`
-	DateGMT  string `xml:"post_date_gmt"`
-	Name     string `xml:"post_name"`
-	Status   string `xml:"status"`
-	Type     string `xml:"post_type"`
-	Password string `xml:"post_password"`
-	AttURL   string `xml:"attachment_url"`
+	PostID   string       `xml:"post_id"`
+	Date     string       `xml:"post_date"`
+	DateGMT  string       `xml:"post_date_gmt"`
+	Name     string       `xml:"post_name"`
+	Status   string       `xml:"status"`
+	Type     string       `xml:"post_type"`
+	Password string       `xml:"post_password"`
+	AttURL   string       `xml:"attachment_url"`
 	Terms    []struct {
 		Domain   string `xml:"domain,attr"`
 		Nicename string `xml:"nicename,attr"`

@@ -145,9 +145,17 @@ func TestUploadWithoutJavaScript(t *testing.T) {
 		!strings.Contains(body, "Credit: Staff\n:::") || !strings.Contains(body, `value="With a picture"`) {
 		t.Fatalf("upload without script: %d\n%s", w.Code, body)
 	}
-	if !strings.Contains(body, `id="featured-url" name="featured_url" value="/media/`) {
-		t.Errorf("the first image did not become the featured image")
+	// The first inline photo stays inline: made the featured image too,
+	// page 1 showed it twice (issue 16). Only the tick makes it featured.
+	if !strings.Contains(body, `id="featured-url" name="featured_url" value="">`) {
+		t.Errorf("the first inline image became the featured image without being asked")
 	}
+	f.Set("make_featured", "1")
+	ticked := n.uploadForm("/admin/articles", f, pngImage(t, 40, 30), author).Body.String()
+	if !strings.Contains(ticked, `id="featured-url" name="featured_url" value="/media/`) {
+		t.Errorf("ticked, the image did not become the featured image")
+	}
+	f.Del("make_featured")
 	// A non-image: the message sits by the file field, the rest is kept.
 	w = n.uploadForm("/admin/articles", f, []byte("%PDF-1.4 not an image"), author)
 	body = w.Body.String()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/markdown"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
@@ -74,7 +75,9 @@ func (a *Admin) uploadIntoForm(r *http.Request, f *editorForm) error {
 		return err
 	}
 	f.Body = appendBlock(f.Body, md)
-	if f.MakeFeatured || f.FeaturedURL == "" {
+	// Only when asked: an inline photo that silently became the featured
+	// image too was shown twice on page 1.
+	if f.MakeFeatured {
 		f.FeaturedURL, f.FeaturedAlt = url, f.Alt
 	}
 	f.Alt, f.Caption, f.Credit, f.MakeFeatured = "", "", "", false
@@ -103,13 +106,7 @@ func (a *Admin) storeImage(r *http.Request, file multipart.File, header *multipa
 	if err != nil {
 		return "", "", err
 	}
-	variants := make([]store.Media, len(img.Variants))
-	for i, v := range img.Variants {
-		variants[i] = store.Media{Key: v.Key, Name: header.Filename, ContentType: img.ContentType, Size: int64(v.Size), Width: v.Width,
-			Height: img.Height * v.Width / img.Width}
-	}
-	if _, err := a.store.RecordImage(ctx, store.Media{Key: img.Key, Name: header.Filename, ContentType: img.ContentType,
-		Size: int64(img.Size), Width: img.Width, Height: img.Height}, variants); err != nil {
+	if _, err := a.store.RecordIngested(ctx, header.Filename, img); err != nil {
 		return "", "", err
 	}
 	url = media.URL(img.Key)
@@ -121,24 +118,9 @@ func tooLarge() error {
 		Message: "That image is larger than 20 MB. Make it smaller (a width of 2400 pixels is plenty) and upload it again."}
 }
 
-// figureMarkdown is the ::: figure block of an uploaded image (see
-// docs/WRITING.md): the image line, the caption, the credit.
+// figureMarkdown is the ::: figure block of an uploaded image.
 func figureMarkdown(url string, fig figureFields) string {
-	alt := strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`).Replace(oneLine(fig.Alt))
-	var b strings.Builder
-	b.WriteString("::: figure\n![" + alt + "](" + url + ")\n")
-	for line := range strings.SplitSeq(strings.ReplaceAll(fig.Caption, "\r\n", "\n"), "\n") {
-		// A caption line that closes the block or looks like the credit
-		// would change the figure's meaning.
-		if line = strings.TrimSpace(line); line != "" && line != ":::" && !strings.HasPrefix(line, "Credit:") {
-			b.WriteString(line + "\n")
-		}
-	}
-	if credit := oneLine(fig.Credit); credit != "" {
-		b.WriteString("Credit: " + credit + "\n")
-	}
-	b.WriteString(":::")
-	return b.String()
+	return markdown.Figure(url, fig.Alt, fig.Caption, fig.Credit)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

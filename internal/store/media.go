@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
 )
 
 // Media describes an uploaded file. The bytes live in a media.Storage under
@@ -123,4 +124,16 @@ func (s *Store) MediaByKey(ctx context.Context, key string) (Media, error) {
 		return m, fmt.Errorf("media %s: %w", key, err)
 	}
 	return m, nil
+}
+
+// RecordIngested records an image the media ingester stored, and its
+// smaller copies, under the file name it came with.
+func (s *Store) RecordIngested(ctx context.Context, name string, img media.Image) (Media, error) {
+	variants := make([]Media, len(img.Variants))
+	for i, v := range img.Variants {
+		variants[i] = Media{Key: v.Key, Name: name, ContentType: img.ContentType, Size: int64(v.Size), Width: v.Width,
+			Height: img.Height * v.Width / img.Width}
+	}
+	return s.RecordImage(ctx, Media{Key: img.Key, Name: name, ContentType: img.ContentType,
+		Size: int64(img.Size), Width: img.Width, Height: img.Height}, variants)
 }

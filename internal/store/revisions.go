@@ -389,6 +389,11 @@ func (s *Store) DraftArticle(ctx context.Context, in magazine.ArticleInput) (mag
 // FreeSlug returns base, or base followed by -2, -3, ... when another
 // article uses or used it: the slug generated for a headline is unique.
 func (s *Store) FreeSlug(ctx context.Context, base string, self int64) (string, error) {
+	return s.freeSlug(ctx, s.db, base, self)
+}
+
+// freeSlug is FreeSlug through q: the read pool, or a write transaction.
+func (s *Store) freeSlug(ctx context.Context, q querier, base string, self int64) (string, error) {
 	for n := 1; n <= 100; n++ {
 		slug := base
 		if n > 1 {
@@ -396,7 +401,7 @@ func (s *Store) FreeSlug(ctx context.Context, base string, self int64) (string, 
 			slug = strings.TrimRight(base[:min(len(base), magazine.MaxSlug-len(suffix))], "-") + suffix
 		}
 		var owner int64
-		err := s.queryRow(ctx, `SELECT id FROM articles WHERE slug = ? UNION ALL SELECT article_id FROM article_slugs WHERE slug = ?`,
+		err := q.QueryRowContext(ctx, s.d.q(`SELECT id FROM articles WHERE slug = ? UNION ALL SELECT article_id FROM article_slugs WHERE slug = ?`),
 			slug, slug).Scan(&owner)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner == self) {
 			return slug, nil

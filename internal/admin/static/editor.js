@@ -216,7 +216,7 @@
         fieldError("", "");
         insertBlock(ans.markdown);
         var feat = document.getElementById("featured-url");
-        if (document.getElementById("make-featured").checked || !feat.value) {
+        if (document.getElementById("make-featured").checked) {
           feat.value = ans.url;
           document.getElementById("featured-alt").value = document.getElementById("alt").value;
         }

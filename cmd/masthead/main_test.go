@@ -50,7 +50,10 @@ func startServe(t *testing.T, vars map[string]string, args ...string) (string, *
 		done <- run(ctx, append([]string{"masthead", "serve", "--addr", "127.0.0.1:0"}, args...), env(vars), stdout, stderr)
 	}()
 	addr := regexp.MustCompile(`Open (http://\S+)/`)
-	deadline := time.Now().Add(60 * time.Second)
+	// Generous: on a shared CI machine running every package's tests at once,
+	// a start has been seen to take over a minute. This bounds a hang; it is
+	// not a speed check.
+	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-done:

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The optional system tools the product uses and the tests exercise for
 # real: the text-to-speech engines (espeak-ng, Festival with the HTS voice)
-# and ffmpeg for audio, epubcheck (with its Java) and WeasyPrint for the
+# and ffmpeg and lame for audio, epubcheck (with its Java) and WeasyPrint for the
 # digital edition. Source .ci/common.sh first, then call tools_install: it
 # installs with one apt-get whatever is missing. Under CI=true a test that
 # needs a missing tool fails instead of skipping.
@@ -10,6 +10,7 @@ tools_install() {
 	local missing=() recommends=()
 	command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 	command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+	command -v lame >/dev/null 2>&1 || missing+=(lame)
 	command -v weasyprint >/dev/null 2>&1 || missing+=(weasyprint)
 	[ -f /usr/share/java/epubcheck.jar ] || missing+=(epubcheck)
 	# Festival's recommends pull in a desktop's worth of sound servers.
@@ -23,7 +24,7 @@ tools_install() {
 		[ ${#recommends[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${recommends[@]}" >/dev/null
 	fi
 	local tool
-	for tool in espeak-ng text2wave ffmpeg weasyprint java; do
+	for tool in espeak-ng text2wave ffmpeg lame weasyprint java; do
 		command -v "$tool" >/dev/null 2>&1 || ci_die "$tool is still missing after apt-get install"
 	done
 	[ -f /usr/share/java/epubcheck.jar ] || ci_die "epubcheck was installed but /usr/share/java/epubcheck.jar is missing"

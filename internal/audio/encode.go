@@ -12,21 +12,48 @@ import (
 	"time"
 )
 
-// Encoder makes MP3 with ffmpeg (libmp3lame): mono, 64 kbps, 22.05 kHz,
-// what podcast apps and browsers all play.
+// Encoder makes MP3 with libmp3lame: mono, 64 kbps, 22.05 kHz, what
+// podcast apps and browsers all play, with no bit reservoir, so that every
+// frame decodes on its own: segments and sentences cut apart and joined
+// again, or played from the middle, never start with a broken frame. It runs the lame command where it
+// is installed and ffmpeg otherwise. Both drive the same libmp3lame with
+// the same settings and make the same bytes from audio at 22.05 kHz (from
+// another rate each resamples its own way: TestLameIsFFmpeg), but lame
+// links 13 libraries and ffmpeg 216: lame encodes a paragraph in about
+// 0.03 s of CPU, ffmpeg in 0.13 s, most of it its own start, which was
+// most of a re-render after a one-paragraph edit (docs/BENCHMARKS.md).
 type Encoder struct {
 	Binary  string        // "ffmpeg" when empty
+	Lame    string        // "lame" when empty
+	NoLame  bool          // encode with ffmpeg even where lame is installed
 	Timeout time.Duration // per call; 60 s when zero
+}
+
+// lameBatch is the most pieces MP3s encodes with one lame process each
+// rather than one ffmpeg for all: ffmpeg's start costs about what four
+// lame runs do.
+const lameBatch = 4
+
+// lame returns the lame command to run, or "" to use ffmpeg.
+func (e Encoder) lame() string {
+	if e.NoLame {
+		return ""
+	}
+	path, err := exec.LookPath(cmp.Or(e.Lame, "lame"))
+	if err != nil {
+		return ""
+	}
+	return path
 }
 
 // SampleRate is the rate of every MP3 Masthead makes: segments joined by
 // stream copy must share it.
 const SampleRate = 22050
 
-// Check reports whether ffmpeg runs and has an MP3 encoder.
+// Check reports whether lame, or else ffmpeg, runs and makes MP3.
 func (e Encoder) Check(ctx context.Context) error {
-	if _, err := exec.LookPath(cmp.Or(e.Binary, "ffmpeg")); err != nil {
-		return unavailable("ffmpeg is not installed (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg)")
+	if _, err := exec.LookPath(cmp.Or(e.Binary, "ffmpeg")); err != nil && e.lame() == "" {
+		return unavailable(noEncoder)
 	}
 	_, err := e.MP3(ctx, PCM{Rate: SampleRate, Samples: make([]int16, SampleRate/10)})
 	return err
@@ -39,9 +66,16 @@ func (e Encoder) MP3(ctx context.Context, p PCM) ([]byte, error) {
 	if len(p.Samples) == 0 {
 		return nil, fmt.Errorf("ffmpeg: no audio to encode")
 	}
+	if lame := e.lame(); lame != "" {
+		// -t: no Xing/LAME header frame, as -write_xing 0; lame writes
+		// no ID3 tag unless given one.
+		return e.command(ctx, lame, bytes.NewReader(Normalize(p).WAV()),
+			"--quiet", "--noreplaygain", "-m", "m", "-b", "64", "--cbr", "-q", "7", "--nores", "-t",
+			"--resample", fmt.Sprintf("%g", SampleRate/1000.0), "-", "-")
+	}
 	return e.run(ctx, bytes.NewReader(Normalize(p).WAV()),
 		"-f", "wav", "-i", "pipe:0", "-ac", "1", "-ar", fmt.Sprint(SampleRate),
-		"-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "7",
+		"-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "7", "-reservoir", "0",
 		"-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1")
 }
 
@@ -49,11 +83,19 @@ func (e Encoder) MP3(ctx context.Context, p PCM) ([]byte, error) {
 // its own, with one ffmpeg process: the pieces are played back to back into
 // one encoder and the segment muxer cuts the MP3 where each piece ends (at
 // the nearest 52 ms frame). Starting ffmpeg once per paragraph cost more
-// CPU than espeak-ng's whole narration.
+// CPU than espeak-ng's whole narration. A few pieces (an edit's) are
+// encoded one by one with lame where it is installed: its start is cheap,
+// but adds up over the sixty sentences of an article.
 func (e Encoder) MP3s(ctx context.Context, pieces []PCM) ([][]byte, error) {
-	if len(pieces) == 1 {
-		b, err := e.MP3(ctx, pieces[0])
-		return [][]byte{b}, err
+	if len(pieces) == 1 || len(pieces) <= lameBatch && e.lame() != "" {
+		out := make([][]byte, len(pieces))
+		for i, p := range pieces {
+			var err error
+			if out[i], err = e.MP3(ctx, p); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
 	}
 	all := PCM{Rate: pieces[0].Rate}
 	var cuts []string
@@ -73,7 +115,7 @@ func (e Encoder) MP3s(ctx context.Context, pieces []PCM) ([][]byte, error) {
 	defer os.RemoveAll(dir)
 	if _, err := e.run(ctx, bytes.NewReader(all.WAV()),
 		"-f", "wav", "-i", "pipe:0", "-ac", "1", "-ar", fmt.Sprint(SampleRate),
-		"-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "7",
+		"-c:a", "libmp3lame", "-b:a", "64k", "-compression_level", "7", "-reservoir", "0",
 		"-f", "segment", "-segment_times", strings.Join(cuts, ","), "-segment_format", "mp3",
 		"-segment_format_options", "write_xing=0:id3v2_version=0", "-y", filepath.Join(dir, "%05d.mp3")); err != nil {
 		return nil, err
@@ -125,14 +167,23 @@ func (e Encoder) Concat(ctx context.Context, segments [][]byte) ([]byte, error) 
 	return os.ReadFile(out)
 }
 
+const noEncoder = "ffmpeg is not installed (Debian/Ubuntu: apt-get install ffmpeg lame; macOS: brew install ffmpeg lame)"
+
+// run runs ffmpeg with args.
 func (e Encoder) run(ctx context.Context, stdin *bytes.Reader, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, cmp.Or(e.Timeout, 60*time.Second))
-	defer cancel()
 	head := []string{"-hide_banner", "-loglevel", "error"}
 	if stdin == nil {
 		head = append(head, "-nostdin") // never wait on a terminal
 	}
-	cmd := exec.CommandContext(ctx, cmp.Or(e.Binary, "ffmpeg"), append(head, args...)...)
+	return e.command(ctx, cmp.Or(e.Binary, "ffmpeg"), stdin, append(head, args...)...)
+}
+
+// command runs an encoder and returns what it wrote to its output.
+func (e Encoder) command(ctx context.Context, name string, stdin *bytes.Reader, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(e.Timeout, 60*time.Second))
+	defer cancel()
+	tool := filepath.Base(name)
+	cmd := exec.CommandContext(ctx, name, args...)
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}
@@ -140,12 +191,12 @@ func (e Encoder) run(ctx context.Context, stdin *bytes.Reader, args ...string) (
 	cmd.Stdout, cmd.Stderr = &stdout, &limitedBuffer{max: 4096, b: &stderr}
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("ffmpeg did not finish within its time limit")
+			return nil, fmt.Errorf("%s did not finish within its time limit", tool)
 		}
-		if _, lookErr := exec.LookPath(cmp.Or(e.Binary, "ffmpeg")); lookErr != nil {
-			return nil, unavailable("ffmpeg is not installed (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg)")
+		if _, lookErr := exec.LookPath(name); lookErr != nil {
+			return nil, unavailable(noEncoder)
 		}
-		return nil, engineError("ffmpeg", err, stderr.String())
+		return nil, engineError(tool, err, stderr.String())
 	}
 	return stdout.Bytes(), nil
 }

@@ -49,7 +49,7 @@ func TestEngineMissing(t *testing.T) {
 			t.Errorf("%s: %v, want what to install", e.Name(), err)
 		}
 	}
-	if err := (audio.Encoder{Binary: "no-such-ffmpeg"}).Check(context.Background()); err == nil {
+	if err := (audio.Encoder{Binary: "no-such-ffmpeg", Lame: "no-such-lame"}).Check(context.Background()); err == nil {
 		t.Error("a missing ffmpeg passed its check")
 	}
 }

@@ -1,6 +1,7 @@
 package audio_test
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"os"
@@ -15,12 +16,59 @@ import (
 )
 
 // tone is a second-and-a-bit of a quiet 440 Hz tone.
-func tone(ms int) audio.PCM {
-	p := audio.PCM{Rate: audio.SampleRate, Samples: make([]int16, audio.SampleRate*ms/1000)}
+func tone(ms int) audio.PCM { return toneAt(audio.SampleRate, ms) }
+
+// toneAt is tone at another sample rate: Festival's HTS voice speaks at
+// 32 kHz.
+func toneAt(rate, ms int) audio.PCM {
+	p := audio.PCM{Rate: rate, Samples: make([]int16, rate*ms/1000)}
 	for i := range p.Samples {
-		p.Samples[i] = int16(8000 * math.Sin(2*math.Pi*440*float64(i)/audio.SampleRate))
+		p.Samples[i] = int16(8000 * math.Sin(2*math.Pi*440*float64(i)/float64(rate)))
 	}
 	return p
+}
+
+// encoders are the two ways Encoder makes MP3: lame where it is
+// installed, ffmpeg where it is not.
+func encoders(t testing.TB) map[string]audio.Encoder {
+	needTool(t, "ffmpeg")
+	needTool(t, "lame")
+	return map[string]audio.Encoder{"lame": {}, "ffmpeg": {NoLame: true}}
+}
+
+// TestLameIsFFmpeg: lame and ffmpeg make the same MP3 of a piece at the
+// encoder's rate, to the byte; from another rate (each resamples its own
+// way) the same length, rate and frames. A missing lame falls back to
+// ffmpeg, and with neither the check says what to install.
+func TestLameIsFFmpeg(t *testing.T) {
+	t.Parallel()
+	encs := encoders(t)
+	ctx := context.Background()
+	for _, p := range []audio.PCM{tone(1900), toneAt(32000, 1900)} {
+		a, err := encs["lame"].MP3(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := encs["ffmpeg"].MP3(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		da, _ := audio.MP3Duration(a)
+		db, _ := audio.MP3Duration(b)
+		if p.Rate == audio.SampleRate && !bytes.Equal(a, b) {
+			t.Errorf("at %d Hz lame made %d bytes, ffmpeg %d, not the same", p.Rate, len(a), len(b))
+		}
+		if da != db || len(a) != len(b) || da < p.Duration() {
+			t.Errorf("at %d Hz lame made %v (%d bytes), ffmpeg %v (%d bytes), of %v", p.Rate, da, len(a), db, len(b), p.Duration())
+		}
+	}
+	fallback := audio.Encoder{Lame: "no-such-lame"}
+	if b, err := fallback.MP3(ctx, tone(300)); err != nil || len(b) == 0 {
+		t.Errorf("without lame: %d bytes, %v", len(b), err)
+	}
+	if err := (audio.Encoder{Binary: "no-such-ffmpeg", Lame: "no-such-lame"}).Check(ctx); err == nil || !strings.Contains(err.Error(), "apt-get install") {
+		t.Errorf("with no encoder the check says %v", err)
+	}
 }
 
 // TestMP3Duration: the length counted from the frame headers of what the
@@ -31,8 +79,13 @@ func TestMP3Duration(t *testing.T) {
 	needTool(t, "ffmpeg")
 	needTool(t, "ffprobe")
 	ctx := context.Background()
-	enc := audio.Encoder{}
-	one, err := enc.MP3(ctx, tone(1300))
+	for name, enc := range encoders(t) {
+		mp3Durations(ctx, t, name, enc)
+	}
+}
+
+func mp3Durations(ctx context.Context, t *testing.T, name string, enc audio.Encoder) {
+	one, err := enc.MP3(ctx, toneAt(32000, 1300))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,12 +106,12 @@ func TestMP3Duration(t *testing.T) {
 		hz, _ := strconv.Atoi(rate)
 		n, _ := strconv.Atoi(frames)
 		if hz != audio.SampleRate || n == 0 {
-			t.Fatalf("ffprobe read %q", out)
+			t.Fatalf("%s: ffprobe read %q", name, out)
 		}
 		want := time.Duration(n) * 576 * time.Second / time.Duration(hz)
 		got, err := audio.MP3Duration(b)
 		if err != nil || got != want {
-			t.Errorf("segment %d: %v %v, want %v (%d frames)", i, got, err, want, n)
+			t.Errorf("%s: segment %d: %v %v, want %v (%d frames)", name, i, got, err, want, n)
 		}
 	}
 	for _, bad := range [][]byte{nil, []byte("ID3\x04not frames"), one[:len(one)-7]} {

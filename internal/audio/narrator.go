@@ -97,10 +97,29 @@ const batchSentences = 60
 
 // planned is one segment of an article's narration.
 type planned struct {
-	kind   Kind
-	spoken string // what the engine is given: lexicon applied, normalised
-	key    string
-	place  Place // where the block stands in the article
+	kind    Kind
+	spoken  string // what the engine is given: lexicon applied, normalised
+	lexicon string // the version of the lexicon entries it uses
+	key     string
+	place   Place // where the block stands in the article
+}
+
+// sentenceKey names one sentence of p as spoken with the pause after it,
+// among the sentences of an article's old segments: a short hash is
+// enough there.
+func (p planned) sentenceKey(e Engine, sentence string, gapMS int) string {
+	return SegmentKey(e.Name(), e.Voice(), p.lexicon, fmt.Sprintf("%s\x00%d", sentence, gapMS))[:16]
+}
+
+// gapAfter is the pause after p's sentence i of n.
+func (p planned) gapAfter(i, n int) int {
+	switch {
+	case i < n-1:
+		return sentenceGapMS
+	case p.kind == KindHeading:
+		return headingGapMS
+	}
+	return paragraphGapMS
 }
 
 // SegmentKey names a segment: a hash of the engine, the voice, the version
@@ -169,7 +188,7 @@ func (n *Narrator) plan(ctx context.Context, a magazine.Article, e Engine, s Set
 		if b.Kind == KindHeading && !strings.ContainsAny(spoken[len(spoken)-1:], ".!?:") {
 			spoken += "."
 		}
-		out = append(out, planned{kind: b.Kind, spoken: spoken, key: SegmentKey(e.Name(), e.Voice(), version, spoken), place: b.Place})
+		out = append(out, planned{kind: b.Kind, spoken: spoken, lexicon: version, key: SegmentKey(e.Name(), e.Voice(), version, spoken), place: b.Place})
 	}
 	if len(out) == 0 {
 		return nil, magazine.Errorf(magazine.EINVALID, "The article has nothing to read aloud.")
@@ -285,8 +304,12 @@ func (n *Narrator) render(ctx context.Context, articleID int64, emit func([]byte
 		}
 	}
 	spoken := map[string][]byte{}
+	old, err := n.oldSentences(ctx, articleID, missing, seen)
+	if err != nil {
+		return store.ArticleAudio{}, err
+	}
 	speak := func(batch []planned) error {
-		made, err := n.speak(ctx, e, batch)
+		made, err := n.speak(ctx, e, batch, old)
 		if err != nil {
 			return err
 		}
@@ -363,9 +386,71 @@ type madeSegment struct {
 	mp3 []byte
 }
 
-// speak renders segments with one engine call, encodes and stores each.
-func (n *Narrator) speak(ctx context.Context, e Engine, batch []planned) ([]madeSegment, error) {
-	made, err := encodeSegments(ctx, e, n.Encoder, batch)
+// oldSentences returns the sentences of the article's last narration
+// that are in segments it no longer has (want: the keys of the segments to
+// be made), by sentence key: an edited paragraph's unchanged sentences
+// are cut from its old segment rather than spoken again. A segment made
+// before sentences were recorded, or unreadable, gives none.
+func (n *Narrator) oldSentences(ctx context.Context, articleID int64, missing []planned, want map[string]bool) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	last, err := n.Store.ArticleAudio(ctx, articleID)
+	if magazine.ErrorCode(err) == magazine.ENOTFOUND {
+		return out, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var gone []string
+	for _, k := range last.Segments {
+		if !want[k] {
+			gone = append(gone, k)
+		}
+	}
+	segs, err := n.Store.Segments(ctx, gone)
+	if err != nil {
+		return nil, err
+	}
+	for _, sg := range segs {
+		if len(sg.Sentences) == 0 {
+			continue
+		}
+		b, err := n.readSegment(ctx, sg.Key)
+		if err != nil {
+			n.log().Warn("cannot reuse an old segment's sentences", "segment", sg.Key, "err", err)
+			continue
+		}
+		cut := cutSentences(b, sg.Sentences)
+		for k, v := range cut {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// cutSentences cuts a segment's MP3 into its sentences, or returns none
+// if the cuts do not add up to it.
+func cutSentences(b []byte, cuts []store.SentenceCut) map[string][]byte {
+	out := map[string][]byte{}
+	at := 0
+	for _, c := range cuts {
+		if at+c.Bytes > len(b) {
+			return nil
+		}
+		out[c.Key] = b[at : at+c.Bytes]
+		at += c.Bytes
+	}
+	if at != len(b) {
+		return nil
+	}
+	return out
+}
+
+// speak renders segments with one engine call, encodes and stores each;
+// sentences found in old are reused, not spoken.
+func (n *Narrator) speak(ctx context.Context, e Engine, batch []planned, old map[string][]byte) ([]madeSegment, error) {
+	made, err := encodeSegments(ctx, e, n.Encoder, batch, old)
 	if err != nil {
 		return nil, err
 	}
@@ -382,47 +467,73 @@ func (n *Narrator) speak(ctx context.Context, e Engine, batch []planned) ([]made
 }
 
 // encodeSegments speaks a batch of segments with one engine call and
-// encodes each as MP3, with the pause that ends it.
-func encodeSegments(ctx context.Context, e Engine, enc Encoder, batch []planned) ([]madeSegment, error) {
+// encodes each as MP3, with the pause that ends it. Each sentence (with
+// the pause after it) is encoded as a piece of its own, and a segment is
+// its sentences' MP3 frames one after another; a sentence found in old is
+// taken from there instead of being spoken. The encoder keeps no bit
+// reservoir, so frames cut apart and put back together decode cleanly.
+func encodeSegments(ctx context.Context, e Engine, enc Encoder, batch []planned, old map[string][]byte) ([]madeSegment, error) {
+	type sentence struct {
+		key   string
+		gapMS int
+		mp3   []byte // reused from old, or encoded below
+	}
 	var texts []string
-	counts := make([]int, len(batch))
+	var todo []*sentence // the sentences texts speaks, in order
+	plans := make([][]sentence, len(batch))
 	for i, p := range batch {
 		ss := Sentences(p.spoken, e.MaxInput())
-		counts[i] = len(ss)
-		texts = append(texts, ss...)
+		plans[i] = make([]sentence, len(ss))
+		for j, text := range ss {
+			gap := p.gapAfter(j, len(ss))
+			key := p.sentenceKey(e, text, gap)
+			plans[i][j] = sentence{key: key, gapMS: gap, mp3: old[key]}
+			if plans[i][j].mp3 == nil {
+				texts = append(texts, text)
+				todo = append(todo, &plans[i][j])
+			}
+		}
 	}
-	pcms, err := e.Synthesize(ctx, texts)
-	if err != nil {
-		return nil, err
-	}
-	if len(pcms) != len(texts) {
-		return nil, fmt.Errorf("%s returned %d pieces of audio for %d sentences", e.Name(), len(pcms), len(texts))
-	}
-	joined := make([]PCM, len(batch))
-	at := 0
-	for i, p := range batch {
-		pcm, err := Join(pcms[at:at+counts[i]], sentenceGapMS)
-		at += counts[i]
+	if len(texts) > 0 {
+		pcms, err := e.Synthesize(ctx, texts)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+			return nil, err
 		}
-		if pcm.Duration() < 50*time.Millisecond {
-			return nil, fmt.Errorf("%s returned almost no audio for %q", e.Name(), clip(p.spoken))
+		if len(pcms) != len(texts) {
+			return nil, fmt.Errorf("%s returned %d pieces of audio for %d sentences", e.Name(), len(pcms), len(texts))
 		}
-		gap := paragraphGapMS
-		if p.kind == KindHeading {
-			gap = headingGapMS
+		pieces := make([]PCM, len(pcms))
+		for i, pcm := range pcms {
+			if pcm.Rate <= 0 || pcm.Duration() < 50*time.Millisecond {
+				return nil, fmt.Errorf("%s returned almost no audio for %q", e.Name(), clip(texts[i]))
+			}
+			if pcm.Rate != pcms[0].Rate {
+				return nil, fmt.Errorf("%s: %d Hz after %d Hz", e.Name(), pcm.Rate, pcms[0].Rate)
+			}
+			pcm.Samples = append(pcm.Samples, make([]int16, pcm.Rate*todo[i].gapMS/1000)...)
+			pieces[i] = pcm
 		}
-		pcm.Samples = append(pcm.Samples, make([]int16, pcm.Rate*gap/1000)...)
-		joined[i] = pcm
-	}
-	mp3s, err := enc.MP3s(ctx, joined)
-	if err != nil {
-		return nil, err
+		mp3s, err := enc.MP3s(ctx, pieces)
+		if err != nil {
+			return nil, err
+		}
+		for i, b := range mp3s {
+			todo[i].mp3 = b
+		}
 	}
 	out := make([]madeSegment, len(batch))
-	for i := range batch {
-		out[i] = madeSegment{seg: store.Segment{Duration: joined[i].Duration(), Bytes: int64(len(mp3s[i]))}, mp3: mp3s[i]}
+	for i, ss := range plans {
+		var mp3 []byte
+		cuts := make([]store.SentenceCut, len(ss))
+		for j, s := range ss {
+			mp3 = append(mp3, s.mp3...)
+			cuts[j] = store.SentenceCut{Key: s.key, Bytes: len(s.mp3)}
+		}
+		d, err := MP3Duration(mp3)
+		if err != nil {
+			return nil, fmt.Errorf("segment %d: %w", i, err)
+		}
+		out[i] = madeSegment{seg: store.Segment{Duration: d, Bytes: int64(len(mp3)), Sentences: cuts}, mp3: mp3}
 	}
 	return out, nil
 }
@@ -445,7 +556,7 @@ func Speak(ctx context.Context, e Engine, enc Encoder, paragraphs []string) ([]b
 	var total time.Duration
 	for start := 0; start < len(plan); {
 		end := nextBatch(plan, start, e.MaxInput())
-		made, err := encodeSegments(ctx, e, enc, plan[start:end])
+		made, err := encodeSegments(ctx, e, enc, plan[start:end], nil)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -137,6 +138,44 @@ func TestNarrationSegments(t *testing.T) {
 	}
 	if spoken := x.eng.spoken(); res.Rendered != 1 || len(spoken) != 1 || !strings.Contains(spoken[0], "hoss pittle") {
 		t.Fatalf("after a lexicon change: %d segments rendered, engine asked for %q", res.Rendered, spoken)
+	}
+}
+
+// TestNarrationSentences: editing one sentence of a paragraph speaks that
+// sentence alone; the paragraph's other sentences are cut from its old
+// segment, and the file made of old and new frames decodes without an
+// error and lasts as long as before, give or take the edit.
+func TestNarrationSentences(t *testing.T) {
+	t.Parallel()
+	needTool(t, "ffprobe")
+	ctx := context.Background()
+	x := newNarration(t)
+	three := []string{"The ferry left at dawn.", "It carried forty cars and a brass band.", "Nobody on board had slept."}
+	// render narrates the article with three as its first paragraph.
+	render := func() store.ArticleAudio {
+		x.in.BodyMarkdown = strings.Join(append([]string{strings.Join(three, " ")}, paragraphs[1:]...), "\n\n")
+		if _, err := x.st.UpdateArticle(ctx, x.a.ID, x.in); err != nil {
+			t.Fatal(err)
+		}
+		res, err := x.n.Render(ctx, x.a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	before := render()
+	x.eng.spoken()
+	three[1] = "It carried forty lorries and a brass band."
+	after := render()
+	if spoken := x.eng.spoken(); after.Rendered != 1 || len(spoken) != 1 || !strings.Contains(spoken[0], "lorries") {
+		t.Fatalf("after editing one sentence: %d segments rendered, the engine was asked for %q", after.Rendered, spoken)
+	}
+	path := x.file(t, after)
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil {
+		t.Fatalf("the file joined from old and new sentences does not decode cleanly: %v: %s", err, out)
+	}
+	if d := probeDuration(t, path) - probeDuration(t, x.file(t, before)); math.Abs(d) > 0.6 {
+		t.Errorf("the narration changed length by %.2fs for one word", d)
 	}
 }
 

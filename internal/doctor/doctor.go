@@ -34,6 +34,7 @@ type Tool struct {
 func Tools() []Tool {
 	return []Tool{
 		{"ffmpeg", "encodes narration to MP3 (needed for any audio)", []string{"ffmpeg", "-hide_banner", "-version"}, "", "apt-get install -y ffmpeg", "brew install ffmpeg"},
+		{"lame", "encodes an edited paragraph's narration with a fifth of ffmpeg's CPU (optional: ffmpeg does it without)", []string{"lame", "--version"}, "", "apt-get install -y lame", "brew install lame"},
 		{"festival", "narrates articles with the natural HTS voice (the default engine)", []string{"festival", "-b", "(voice_cmu_us_slt_arctic_hts)"}, "", "apt-get install -y --no-install-recommends festival festvox-us-slt-hts", "brew install festival (then a voice: see festvox.org)"},
 		{"espeak-ng", "narrates articles quickly with a robotic voice", []string{"espeak-ng", "-q", "--stdout", "ready"}, "", "apt-get install -y espeak-ng", "brew install espeak-ng"},
 		{"ffprobe", "measures audio in tests and benchmarks", []string{"ffprobe", "-hide_banner", "-version"}, "", "apt-get install -y ffmpeg", "brew install ffmpeg"},

@@ -49,6 +49,39 @@ type Segment struct {
 	Key      string
 	Duration time.Duration
 	Bytes    int64
+	// Sentences are the segment's sentences in order, for cutting them
+	// out of its MP3 when an edited paragraph still has them.
+	Sentences []SentenceCut
+}
+
+// SentenceCut is one sentence of a segment: a short hash of it as spoken
+// and how many bytes of the segment's MP3 it takes.
+type SentenceCut struct {
+	Key   string
+	Bytes int
+}
+
+func formatCuts(cuts []SentenceCut) string {
+	var b strings.Builder
+	for _, c := range cuts {
+		fmt.Fprintf(&b, "%s %d\n", c.Key, c.Bytes)
+	}
+	return b.String()
+}
+
+// parseCuts reads what formatCuts wrote; anything else reads as no
+// sentences, which only means none are reused.
+func parseCuts(s string) []SentenceCut {
+	var out []SentenceCut
+	for line := range strings.Lines(s) {
+		key, n, ok := strings.Cut(strings.TrimSpace(line), " ")
+		bytes, err := strconv.Atoi(n)
+		if !ok || err != nil || key == "" || bytes <= 0 {
+			return nil
+		}
+		out = append(out, SentenceCut{Key: key, Bytes: bytes})
+	}
+	return out
 }
 
 const articleAudioColumns = "article_id, state, reason, engine, voice, segments, starts, file_key, duration_ms, bytes, rendered, source_updated_at, updated_at"
@@ -188,18 +221,20 @@ func (s *Store) Segments(ctx context.Context, keys []string) (map[string]Segment
 		for i, k := range chunk {
 			args[i] = k
 		}
-		rows, err := s.query(ctx, "SELECT key, duration_ms, bytes FROM audio_segments WHERE key IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", args...)
+		rows, err := s.query(ctx, "SELECT key, duration_ms, bytes, sentences FROM audio_segments WHERE key IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("read segments: %w", err)
 		}
 		for rows.Next() {
 			var sg Segment
 			var ms int64
-			if err := rows.Scan(&sg.Key, &ms, &sg.Bytes); err != nil {
+			var cuts string
+			if err := rows.Scan(&sg.Key, &ms, &sg.Bytes, &cuts); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("read segments: %w", err)
 			}
 			sg.Duration = time.Duration(ms) * time.Millisecond
+			sg.Sentences = parseCuts(cuts)
 			out[sg.Key] = sg
 		}
 		rows.Close()
@@ -213,8 +248,8 @@ func (s *Store) Segments(ctx context.Context, keys []string) (map[string]Segment
 // RecordSegment records a segment whose bytes are stored.
 func (s *Store) RecordSegment(ctx context.Context, sg Segment) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, `INSERT INTO audio_segments (key, duration_ms, bytes, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-			sg.Key, sg.Duration.Milliseconds(), sg.Bytes, s.Now().Unix())
+		_, err := s.exec(ctx, tx, `INSERT INTO audio_segments (key, duration_ms, bytes, sentences, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+			sg.Key, sg.Duration.Milliseconds(), sg.Bytes, formatCuts(sg.Sentences), s.Now().Unix())
 		if err != nil {
 			return fmt.Errorf("record segment %s: %w", sg.Key, err)
 		}

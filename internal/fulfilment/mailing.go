@@ -28,10 +28,11 @@ func Cutoff(issue magazine.Issue, pub magazine.Publication) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -pub.IssueSchedule.OrDefault().CutoffDays)
 }
 
-// Run is the print calendar for lists drawn up at at.
+// Run is the print calendar for lists drawn up at at, in the
+// publication's zone.
 func Run(pub magazine.Publication, at time.Time, latest *magazine.Issue) magazine.PrintRun {
 	sched := pub.IssueSchedule.OrDefault()
-	return magazine.NewPrintRun(sched, at, sched.VolumeYearOf(latest, at))
+	return magazine.NewPrintRun(sched, at, sched.VolumeYearOf(latest, at), pub.Location())
 }
 
 // Write writes the mailing list of the issue with that cut-off to w, as
@@ -39,7 +40,7 @@ func Run(pub magazine.Publication, at time.Time, latest *magazine.Issue) magazin
 // database through a buffered CSV writer: memory stays flat however long
 // the list.
 func Write(ctx context.Context, st *store.Store, cutoff time.Time, run magazine.PrintRun, settings magazine.PrintSettings, w io.Writer) (store.MailingSummary, error) {
-	at := magazine.PrintAt(cutoff)
+	at := run.PrintAt(cutoff)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	cw := csv.NewWriter(bw)
 	sum := summer{byCountry: map[string]map[string]int{}}
@@ -113,8 +114,11 @@ type Lists struct {
 
 // Info says where an issue's list stands.
 type Info struct {
-	Issue   magazine.Issue
-	Cutoff  time.Time // the cut-off day
+	Issue  magazine.Issue
+	Cutoff time.Time // the cut-off day, a date
+	// PrintAt is the end of the cut-off day in the publication's zone:
+	// the list is provisional before, kept from the first time it is
+	// produced after.
 	PrintAt time.Time
 	// Frozen is the kept list, once made; nil before.
 	Frozen *store.MailingList
@@ -134,12 +138,12 @@ func (l Lists) Info(ctx context.Context, issueID int64) (Info, error) {
 		return Info{}, err
 	}
 	info := Info{Issue: issue, Cutoff: Cutoff(issue, pub)}
-	info.PrintAt = magazine.PrintAt(info.Cutoff)
+	info.PrintAt = magazine.PrintAt(info.Cutoff, pub.Location())
 	ml, err := l.Store.MailingListOf(ctx, issueID)
 	if err == nil {
 		info.Frozen = &ml
 		info.Cutoff = ml.Cutoff
-		info.PrintAt = magazine.PrintAt(ml.Cutoff)
+		info.PrintAt = magazine.PrintAt(ml.Cutoff, pub.Location())
 	} else if !magazine.IsNotFound(err) {
 		return Info{}, err
 	}
@@ -152,11 +156,10 @@ func (l Lists) Freeze(ctx context.Context, actor store.Actor, info Info) (Info, 
 	if info.Frozen != nil || l.Store.Now().Before(info.PrintAt) {
 		return info, nil
 	}
-	pub, settings, run, err := l.setup(ctx, info)
+	_, settings, run, err := l.setup(ctx, info)
 	if err != nil {
 		return info, err
 	}
-	_ = pub
 	ml, _, err := l.Store.FreezeMailingList(ctx, actor, store.MailingList{IssueID: info.Issue.ID, Label: info.Issue.Label(), Cutoff: info.Cutoff},
 		func(w io.Writer) (store.MailingSummary, error) {
 			return Write(ctx, l.Store, info.Cutoff, run, settings, w)

@@ -151,7 +151,7 @@ func TestMailingListAroundCutoff(t *testing.T) {
 		if err := st.SetPrintSettings(ctx, store.Actor{Email: "circ@example.com"}, magazine.PrintSettings{HoldsExtend: true, OfficeCopies: 20, ArchiveCopies: 5}); err != nil {
 			t.Fatal(err)
 		}
-		run := fulfilment.Run(magazine.DefaultPublication(), magazine.PrintAt(day("2026-03-22")), &w.issue)
+		run := fulfilment.Run(magazine.DefaultPublication(), magazine.PrintAt(day("2026-03-22"), time.UTC), &w.issue)
 
 		w.subscribe(t, "Ann Active", w.print, "60601", "US", nil)
 		w.subscribe(t, "Carl Canada", w.print, "K1M1M4", "CA", nil)

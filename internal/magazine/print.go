@@ -57,9 +57,18 @@ func ValidateHold(start, end time.Time) error {
 }
 
 // PrintAt is the moment an issue's mailing list is drawn up: the end of
-// its cut-off day. A subscriber with access then, and an address change
-// effective on or before the cut-off day, are in it.
-func PrintAt(cutoff time.Time) time.Time { return dateOf(cutoff).AddDate(0, 0, 1) }
+// its cut-off day (a date, as midnight UTC) in the publication's zone
+// loc, nil meaning UTC. A subscriber with access then, and an address
+// change effective on or before the cut-off day, are in it. The days of
+// address changes and holds are dates in the same zone (see DateOf), so
+// a reader who moves "today" before local midnight is on the list.
+func PrintAt(cutoff time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	c := dateOf(cutoff)
+	return time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, loc)
+}
 
 // HadAccessAt reports whether the subscription gave its plan's
 // entitlements at t, judged after the fact: one canceled or refunded
@@ -95,16 +104,23 @@ func (s Subscription) accessEnd() time.Time {
 // the planned issues around it, oldest first.
 type PrintRun struct {
 	Issues []PlannedIssue
+	// Loc is the publication's zone, whose midnights end cut-off days.
+	Loc *time.Location
 }
 
-// NewPrintRun plans the issues from two years before at to five after.
-func NewPrintRun(sched IssueSchedule, at time.Time, firstVolumeYear int) PrintRun {
-	return PrintRun{Issues: sched.OrDefault().Between(at.AddDate(-2, 0, 0), at.AddDate(5, 0, 0), firstVolumeYear)}
+// NewPrintRun plans the issues from two years before at to five after,
+// their lists drawn up at the end of their cut-off days in loc.
+func NewPrintRun(sched IssueSchedule, at time.Time, firstVolumeYear int, loc *time.Location) PrintRun {
+	return PrintRun{Issues: sched.OrDefault().Between(at.AddDate(-2, 0, 0), at.AddDate(5, 0, 0), firstVolumeYear), Loc: loc}
 }
 
-// firstAfter is the index of the first planned issue printed at or after t.
+// PrintAt is when the list of the issue with that cut-off day is drawn up.
+func (r PrintRun) PrintAt(cutoff time.Time) time.Time { return PrintAt(cutoff, r.Loc) }
+
+// firstAtOrAfter is the index of the first planned issue printed at or
+// after t.
 func (r PrintRun) firstAtOrAfter(t time.Time) int {
-	return sort.Search(len(r.Issues), func(i int) bool { return !PrintAt(r.Issues[i].Cutoff).Before(t) })
+	return sort.Search(len(r.Issues), func(i int) bool { return !r.PrintAt(r.Issues[i].Cutoff).Before(t) })
 }
 
 // Mails reports whether a print subscription gets the issue printed at

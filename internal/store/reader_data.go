@@ -261,10 +261,3 @@ func (s *Store) DeleteReader(ctx context.Context, readerID int64) error {
 		return nil
 	})
 }
-
-// SetShipping changes the shipping address of one of the reader's
-// subscriptions from today (UTC) on, after checking it.
-func (s *Store) SetShipping(ctx context.Context, readerID, subID int64, a magazine.Address) error {
-	return s.ChangeShippingAddress(ctx, ChangeAddress{ReaderID: readerID, SubID: subID, Address: a,
-		Today: magazine.DateOf(s.Now(), time.UTC)})
-}

@@ -30,6 +30,8 @@ func FuzzRender(f *testing.F) {
 		"<a href=\"/x\" style=\"background:url(javascript:alert(1))\">x</a>",
 		"| a | b |\n|---|---|\n| <script>1</script> | [x](javascript:1) |",
 		"www.example.com/<script>",
+		"[0](0#jAvAsCript:)",
+		"[0](/x?javascript:1)",
 	} {
 		f.Add(seed, 2)
 	}
@@ -74,19 +76,59 @@ func unsafeHTML(fragment string) string {
 					return "the attribute " + name
 				}
 				if name == "href" || name == "src" || name == "srcset" || name == "action" {
-					v := strings.ToLower(strings.Map(func(r rune) rune {
-						if r <= ' ' {
-							return -1 // browsers ignore controls and spaces in schemes
+					urls := []string{a.Val}
+					if name == "srcset" {
+						urls = nil
+						for _, candidate := range strings.Split(a.Val, ",") {
+							if f := strings.Fields(candidate); len(f) > 0 {
+								urls = append(urls, f[0])
+							}
 						}
-						return r
-					}, a.Val))
-					for _, scheme := range []string{"javascript:", "vbscript:", "data:text/html"} {
-						if strings.Contains(v, scheme) {
+					}
+					for _, u := range urls {
+						if scriptURL(u) {
 							return name + "=" + a.Val
 						}
 					}
 				}
 			}
+		}
+	}
+}
+
+// scriptURL reports whether a browser would run u as script: its scheme,
+// read as a browser reads it (controls and spaces dropped, any case), is
+// javascript:, vbscript: or an HTML data: URL. A relative URL whose path
+// or fragment merely contains "javascript:" is not one.
+func scriptURL(u string) bool {
+	v := strings.ToLower(strings.Map(func(r rune) rune {
+		if r <= ' ' {
+			return -1 // browsers ignore controls and spaces in schemes
+		}
+		return r
+	}, u))
+	for _, scheme := range []string{"javascript:", "vbscript:", "data:text/html"} {
+		if strings.HasPrefix(v, scheme) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestScriptURL pins the fuzz check itself: it must catch every way a
+// browser would read a script scheme and let a relative URL through.
+func TestScriptURL(t *testing.T) {
+	for u, want := range map[string]bool{
+		"javascript:alert(1)":    true,
+		" JaVa\tScRiPt:alert(1)": true,
+		"vbscript:msgbox(1)":     true,
+		"data:text/html,<b>x":    true,
+		"0#jAvAsCript:":          false,
+		"/x?javascript:1":        false,
+		"https://example.com/":   false,
+	} {
+		if got := scriptURL(u); got != want {
+			t.Errorf("scriptURL(%q) = %v, want %v", u, got, want)
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/demo"
+	"github.com/masthead-press/masthead/internal/fulfilment"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/jobs"
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -123,10 +124,15 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return queue.Narrate(ctx, id, priority)
 	}
+	labels := &fulfilment.LabelMaker{Store: st, Files: files, PDF: editions.PDF, Log: log}
+	makeLabels := func(ctx context.Context, issueID int64, paper string) error {
+		return queue.MakeLabels(ctx, issueID, paper) // serving starts after the queue
+	}
 	registry := server.NewMetricsRegistry()
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, SearchesPerMinute: searchRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
-		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate})
+		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate,
+		MakeLabels: makeLabels})
 	if err != nil {
 		return err
 	}
@@ -135,7 +141,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale,
-		Narrate: func(ctx context.Context, id int64) error { _, err := narrator.Render(ctx, id); return err }})
+		Narrate: func(ctx context.Context, id int64) error { _, err := narrator.Render(ctx, id); return err },
+		Labels:  labels.Make})
 	if err != nil {
 		return err
 	}

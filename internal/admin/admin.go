@@ -78,6 +78,9 @@ type Config struct {
 	// again" (Narrate queues it) and the pronunciation dictionary.
 	Audio   *audio.Narrator
 	Narrate func(ctx context.Context, articleID int64, priority int) error
+	// MakeLabels queues the making of an issue's labels PDF
+	// (jobs.Queue.MakeLabels); without it no labels are offered.
+	MakeLabels func(ctx context.Context, issueID int64, paper string) error
 }
 
 // Admin serves /admin.
@@ -113,6 +116,7 @@ type Admin struct {
 	mailQueued    func(ctx context.Context)
 	editions      *edition.Builder
 	buildEditions func(ctx context.Context)
+	makeLabels    func(ctx context.Context, issueID int64, paper string) error
 }
 
 // New parses the templates.
@@ -138,6 +142,7 @@ func New(cfg Config) (*Admin, error) {
 		mailQueued:    cfg.MailQueued,
 		editions:      cfg.Editions,
 		buildEditions: cfg.BuildEditions,
+		makeLabels:    cfg.MakeLabels,
 	}
 	if a.now == nil {
 		a.now = time.Now

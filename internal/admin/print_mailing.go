@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,7 +28,10 @@ type mailingData struct {
 	Settings magazine.PrintSettings
 }
 
-var mailingNotices = map[string]string{"settings": "The print settings are saved."}
+var (
+	mailingNotices      = map[string]string{"settings": "The print settings are saved."}
+	mailingIssueNotices = map[string]string{"labels": "The labels are being made in the background: a long list takes some minutes. Reload this page to see them."}
+)
 
 // mailingPage lists the issues with their cut-off and whether their list
 // is kept yet, and the print settings.
@@ -99,6 +101,7 @@ type mailingIssueData struct {
 	Provisional bool
 	Summary     store.MailingSummary
 	NoConverter string // why there are no labels
+	Labels      []labelsRow
 }
 
 // mailingInfo reads the issue of the path and, once its cut-off has
@@ -129,10 +132,15 @@ func (a *Admin) mailingIssuePage(w http.ResponseWriter, r *http.Request, me *sto
 	} else if d.Summary, err = (fulfilment.Lists{Store: a.store}).WriteCSV(r.Context(), info, io.Discard); err != nil {
 		return err
 	}
-	if a.labelConverter() == nil {
+	if a.labelConverter() == nil || a.makeLabels == nil {
 		d.NoConverter = edition.NoConverter
 	}
-	return a.render(w, http.StatusOK, "mailing_issue", a.newPage(me, "Mailing list, "+info.Issue.Label()), d)
+	if d.Labels, err = a.labelRows(r, info); err != nil {
+		return err
+	}
+	p := a.newPage(me, "Mailing list, "+info.Issue.Label())
+	p.Notice = mailingIssueNotices[r.URL.Query().Get("done")]
+	return a.render(w, http.StatusOK, "mailing_issue", p, d)
 }
 
 // mailingCSV downloads an issue's list; every download is audited.
@@ -155,41 +163,102 @@ func (a *Admin) mailingCSV(w http.ResponseWriter, r *http.Request, me *store.Ses
 	return err
 }
 
-// mailingLabels downloads the list's address labels as a PDF, 3 × 10 to a
-// US Letter or A4 sheet.
-func (a *Admin) mailingLabels(w http.ResponseWriter, r *http.Request, me *store.Session) error {
-	paper, ok := fulfilment.Papers[r.URL.Query().Get("paper")]
-	if !ok {
-		return httpx.NotFound
+// labelsRow is one paper's labels on an issue's mailing page.
+type labelsRow struct {
+	store.MailingLabels
+	Paper string // "letter" or "a4"
+	Name  string // "US Letter"
+	// Stale: made from a provisional list, or from before the list was
+	// kept: they may not match what goes to the printer.
+	Stale bool
+}
+
+// paperNames are the papers in the order the page offers them.
+var paperNames = []struct{ Paper, Name string }{{"letter", "US Letter"}, {"a4", "A4"}}
+
+func (a *Admin) labelRows(r *http.Request, info fulfilment.Info) ([]labelsRow, error) {
+	made, err := a.store.MailingLabelsOf(r.Context(), info.Issue.ID)
+	if err != nil {
+		return nil, err
 	}
-	conv := a.labelConverter()
-	if conv == nil {
+	var rows []labelsRow
+	for _, p := range paperNames {
+		l := labelsRow{MailingLabels: made[p.Paper], Paper: p.Paper, Name: p.Name}
+		l.Stale = l.Ready() && (info.Frozen == nil || l.ListSHA256 != info.Frozen.SHA256)
+		rows = append(rows, l)
+	}
+	return rows, nil
+}
+
+// requestLabels asks the job queue for the list's labels on a paper size:
+// a long list takes WeasyPrint minutes, longer than a request may wait.
+func (a *Admin) requestLabels(w http.ResponseWriter, r *http.Request, me *store.Session) error {
+	paper := r.PostFormValue("paper")
+	if _, ok := fulfilment.Papers[paper]; !ok {
+		return magazine.Errorf(magazine.EINVALID, "Labels are made on US Letter or A4 paper.")
+	}
+	if a.labelConverter() == nil || a.makeLabels == nil {
 		return magazine.Errorf(magazine.EINVALID, "%s", edition.NoConverter)
 	}
 	info, err := a.mailingInfo(r, me)
 	if err != nil {
 		return err
 	}
-	// The converter may take its whole timeout on a long list: the
-	// page's write timeout must not end the answer first.
-	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(cmp.Or(conv.Timeout, edition.DefaultPDFTimeout) + time.Minute))
-	pr, pw := io.Pipe()
-	go func() {
-		_, err := fulfilment.Lists{Store: a.store}.WriteCSV(r.Context(), info, pw)
-		pw.CloseWithError(err)
-	}()
-	pdf, err := fulfilment.LabelsPDF(r.Context(), conv, pr, paper, info.Issue)
-	pr.CloseWithError(io.ErrClosedPipe)
+	if info.Frozen == nil && info.Provisional(a.now()) {
+		// A provisional list can be printed as labels too (a proof), but
+		// an empty one has none: say so now, not on the job's failure.
+		if sum, err := (fulfilment.Lists{Store: a.store}).WriteCSV(r.Context(), info, io.Discard); err != nil {
+			return err
+		} else if sum.Subscribers == 0 {
+			return magazine.Errorf(magazine.EINVALID, "The mailing list of %s is empty: there are no labels to print.", info.Issue.Label())
+		}
+	} else if info.Frozen != nil && info.Frozen.Summary.Subscribers == 0 {
+		return magazine.Errorf(magazine.EINVALID, "The mailing list of %s is empty: there are no labels to print.", info.Issue.Label())
+	}
+	if err := a.store.RequestMailingLabels(r.Context(), actor(me, r), info.Issue.ID, info.Issue.Label(), paper); err != nil {
+		return err
+	}
+	if err := a.makeLabels(r.Context(), info.Issue.ID, paper); err != nil {
+		return err
+	}
+	return &httpx.Redirect{URL: fmt.Sprintf("/admin/mailing/%d?done=labels#labels", info.Issue.ID), Status: http.StatusSeeOther}
+}
+
+// mailingLabels downloads labels the job made, 3 × 10 to a US Letter or
+// A4 sheet; every download is audited.
+func (a *Admin) mailingLabels(w http.ResponseWriter, r *http.Request, me *store.Session) error {
+	paper, ok := fulfilment.Papers[r.URL.Query().Get("paper")]
+	if !ok {
+		return httpx.NotFound
+	}
+	info, err := a.mailingInfo(r, me)
 	if err != nil {
 		return err
 	}
+	made, err := a.store.MailingLabelsOf(r.Context(), info.Issue.ID)
+	if err != nil {
+		return err
+	}
+	l := made[paper.Name]
+	if !l.Ready() || a.files == nil {
+		return magazine.Errorf(magazine.ENOTFOUND, "These labels have not been made yet: make them on the issue's mailing list page.")
+	}
+	f, err := a.files.Open(r.Context(), l.Key)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	if err := a.auditDownload(r, me, info, "labels "+paper.Name); err != nil {
 		return err
 	}
+	name := mailingFileName(info, a.now())
+	if info.Frozen != nil && l.ListSHA256 != info.Frozen.SHA256 {
+		name += "-provisional"
+	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+mailingFileName(info, a.now())+"-labels-"+paper.Name+`.pdf"`)
-	_, err = w.Write(pdf)
-	return err
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+"-labels-"+paper.Name+`.pdf"`)
+	httpx.ServeContent(w, r, "", f.ModTime(), f)
+	return nil
 }
 
 func (a *Admin) labelConverter() *edition.PDFConverter {

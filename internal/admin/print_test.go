@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,7 +15,9 @@ import (
 	"time"
 
 	"github.com/masthead-press/masthead/internal/edition"
+	"github.com/masthead-press/masthead/internal/fulfilment"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -135,27 +138,79 @@ func TestPrintImportAndMailingList(t *testing.T) {
 		t.Errorf("%d downloads audited, want 3", n)
 	}
 
-	// Labels: made by the PDF converter when there is one; the page says
-	// so when there is none.
+	// Labels: made by the job queue with the PDF converter when there is
+	// one; the page says so when there is none.
 	if !strings.Contains(page.Body.String(), edition.NoConverter) {
 		t.Errorf("without a converter the page does not say so")
 	}
-	if w := e.do("GET", base+"/labels.pdf?paper=letter", nil, admin); w.Code == http.StatusOK {
-		t.Errorf("labels without a converter: %d", w.Code)
+	if w := e.do("POST", base+"/labels", url.Values{"paper": {"letter"}}, admin); w.Code == http.StatusSeeOther {
+		t.Errorf("labels asked for without a converter: %d", w.Code)
 	}
 	conv, err := edition.FindPDFConverter()
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("WeasyPrint is not installed (apt-get install weasyprint): %v", err)
+		}
 		t.Skip("no WeasyPrint: labels not tried")
 	}
-	e.admin.editions = &edition.Builder{PDF: conv}
+	files, err := media.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	maker := &fulfilment.LabelMaker{Store: e.store, Files: files, PDF: conv}
+	var queued []string
+	e.admin.editions, e.admin.files = &edition.Builder{PDF: conv}, files
+	e.admin.makeLabels = func(ctx context.Context, issueID int64, paper string) error {
+		queued = append(queued, paper)
+		return nil
+	}
+	if w := e.do("GET", base+"/labels.pdf?paper=letter", nil, admin); w.Code != http.StatusNotFound ||
+		!strings.Contains(w.Body.String(), "have not been made yet") {
+		t.Errorf("labels before they are made: %d\n%s", w.Code, w.Body)
+	}
+	for _, paper := range []string{"letter", "a4"} {
+		w := e.do("POST", base+"/labels", url.Values{"paper": {paper}}, admin)
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("ask for %s labels: %d\n%s", paper, w.Code, w.Body)
+		}
+	}
+	page = e.do("GET", base+"?done=labels", nil, admin)
+	if !strings.Contains(page.Body.String(), "being made") || !strings.Contains(page.Body.String(), "being made in the background") {
+		t.Errorf("the page does not say the labels are being made:\n%s", page.Body)
+	}
+	if strings.Join(queued, ",") != "letter,a4" {
+		t.Fatalf("queued %v, want letter and a4", queued)
+	}
+	for _, paper := range queued { // what the job does
+		if err := maker.Make(context.Background(), issue.ID, paper); err != nil {
+			t.Fatalf("make %s labels: %v", paper, err)
+		}
+	}
+	page = e.do("GET", base, nil, admin)
+	if strings.Contains(page.Body.String(), "being made") || !strings.Contains(page.Body.String(), "2 labels, made") {
+		t.Errorf("the page does not offer the made labels:\n%s", page.Body)
+	}
 	for _, paper := range []string{"letter", "a4"} {
 		w := e.do("GET", base+"/labels.pdf?paper="+paper, nil, admin)
-		if w.Code != http.StatusOK || !edition.IsPDF(w.Body.Bytes()) || !bytes.Contains(w.Body.Bytes(), []byte("/Count 1")) {
-			t.Errorf("%s labels: %d, %d bytes, want a one-page PDF", paper, w.Code, w.Body.Len())
+		if w.Code != http.StatusOK || !edition.IsPDF(w.Body.Bytes()) || !bytes.Contains(w.Body.Bytes(), []byte("/Count 1")) ||
+			!strings.Contains(w.Header().Get("Content-Disposition"), "mailing-v1-n6-labels-"+paper+".pdf") {
+			t.Errorf("%s labels: %d, %d bytes, %q, want a one-page PDF", paper, w.Code, w.Body.Len(), w.Header().Get("Content-Disposition"))
 		}
+	}
+	if n := e.countAudit("mailing_labels.request"); n != 2 {
+		t.Errorf("%d label requests audited, want 2", n)
+	}
+	if n := e.countAudit("mailing_list.download"); n != 5 {
+		t.Errorf("%d downloads audited, want 5 (3 lists, 2 labels)", n)
 	}
 	if w := e.do("GET", base+"/labels.pdf?paper=legal", nil, admin); w.Code != http.StatusNotFound {
 		t.Errorf("legal paper: %d", w.Code)
+	}
+	if w := e.do("POST", base+"/labels", url.Values{"paper": {"legal"}}, admin); w.Code == http.StatusSeeOther || len(queued) != 2 {
+		t.Errorf("legal paper asked for: %d, queued %v", w.Code, queued)
+	}
+	if w := e.do("POST", base+"/labels", url.Values{"paper": {"a4"}}, e.session(e.staff[magazine.RoleEditor])); w.Code == http.StatusSeeOther || len(queued) != 2 {
+		t.Errorf("an editor asked for labels: %d, queued %v", w.Code, queued)
 	}
 }
 

@@ -82,6 +82,7 @@ func (a *Admin) routes() []route {
 		{"GET /admin/mailing/{id}", circulation, a.mailingIssuePage},
 		{"GET /admin/mailing/{id}/list.csv", circulation, a.mailingCSV},
 		{"GET /admin/mailing/{id}/labels.pdf", circulation, a.mailingLabels},
+		{"POST /admin/mailing/{id}/labels", circulation, a.requestLabels},
 		{"GET /admin/print-import", circulation, a.printImportPage},
 		{"POST /admin/print-import", circulation, a.importPrintSubscribers},
 

@@ -84,6 +84,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"GET /admin/mailing/{id}":                          {"admin", strings.Replace(nr.issue, "/admin/issues/", "/admin/mailing/", 1), nil},
 		"GET /admin/mailing/{id}/list.csv":                 {"admin", strings.Replace(nr.issue, "/admin/issues/", "/admin/mailing/", 1) + "/list.csv", nil},
 		"GET /admin/mailing/{id}/labels.pdf":               {"admin", strings.Replace(nr.issue, "/admin/issues/", "/admin/mailing/", 1) + "/labels.pdf?paper=letter", nil},
+		"POST /admin/mailing/{id}/labels":                  {"admin", strings.Replace(nr.issue, "/admin/issues/", "/admin/mailing/", 1) + "/labels", url.Values{"paper": {"a4"}}},
 		"GET /admin/print-import":                          {"admin", "/admin/print-import", nil},
 		"POST /admin/print-import":                         {"admin", "/admin/print-import", url.Values{}},
 

@@ -90,27 +90,29 @@ func WriteLabelsHTML(list io.Reader, paper Paper, title string, w io.Writer) (la
 }
 
 // LabelsPDF makes the labels of a mailing list as a PDF with the
-// converter (WeasyPrint, at low priority, with its timeout).
-func LabelsPDF(ctx context.Context, conv *edition.PDFConverter, list io.Reader, paper Paper, issue magazine.Issue) ([]byte, error) {
+// converter (WeasyPrint, at low priority, with its timeout), and how
+// many labels it holds.
+func LabelsPDF(ctx context.Context, conv *edition.PDFConverter, list io.Reader, paper Paper, issue magazine.Issue) (pdf []byte, labels int, err error) {
 	dir, err := os.MkdirTemp("", "masthead-labels-*")
 	if err != nil {
-		return nil, fmt.Errorf("make a folder for the labels: %w", err)
+		return nil, 0, fmt.Errorf("make a folder for the labels: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "labels.html")
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("write the labels: %w", err)
+		return nil, 0, fmt.Errorf("write the labels: %w", err)
 	}
 	n, err := WriteLabelsHTML(list, paper, "Mailing labels, "+issue.Label(), f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if n == 0 {
-		return nil, magazine.Errorf(magazine.EINVALID, "The mailing list of %s is empty: there are no labels to print.", issue.Label())
+		return nil, 0, magazine.Errorf(magazine.EINVALID, "The mailing list of %s is empty: there are no labels to print.", issue.Label())
 	}
-	return conv.ConvertFile(ctx, path)
+	pdf, err = conv.ConvertFile(ctx, path)
+	return pdf, n, err
 }

@@ -72,6 +72,9 @@ type Config struct {
 	// audio queue, for articles just published or edited (every
 	// NarratePeriod) and those asked for with Queue.Narrate.
 	Narrate func(ctx context.Context, articleID int64) error
+	// Labels, if set, makes an issue's labels PDF on a paper size
+	// (fulfilment.LabelMaker.Make), for the jobs MakeLabels queues.
+	Labels func(ctx context.Context, issueID int64, paper string) error
 	// AfterSessionCleanup, when set, is called after every such run with
 	// how many sessions it deleted (tests wait on it).
 	AfterSessionCleanup func(n int, err error)
@@ -174,6 +177,11 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	}
 	if cfg.Editions != nil {
 		if err := river.AddWorkerSafely(workers, &editionsWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
+	if cfg.Labels != nil {
+		if err := river.AddWorkerSafely(workers, &labelsWorker{q: q}); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 	}

@@ -63,6 +63,9 @@ type Config struct {
 	// Narrate queues an article's narration (jobs.Queue.Narrate) for the
 	// admin's "render again" and pronunciation changes.
 	Narrate func(ctx context.Context, articleID int64, priority int) error
+	// MakeLabels queues the making of an issue's mailing labels
+	// (jobs.Queue.MakeLabels).
+	MakeLabels func(ctx context.Context, issueID int64, paper string) error
 	// Editions builds issues' EPUB and PDF (the admin shows their state);
 	// BuildEditions asks the job queue for a build run now.
 	Editions      *edition.Builder
@@ -143,7 +146,7 @@ func New(cfg Config) (http.Handler, error) {
 	// The admin never goes through the page cache: every response is private.
 	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now,
 		Schedule: cfg.Schedule, PreviewPage: site.Preview, MailQueued: cfg.MailQueued, Editions: cfg.Editions, BuildEditions: cfg.BuildEditions,
-		Audio: cfg.Audio, Narrate: cfg.Narrate})
+		Audio: cfg.Audio, Narrate: cfg.Narrate, MakeLabels: cfg.MakeLabels})
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -99,9 +100,12 @@ func get(t *testing.T, url string) (int, string) {
 func TestServeDemo(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
-	base, stdout, stop := startServe(t, map[string]string{"MASTHEAD_DATA": data, "MASTHEAD_LOG_LEVEL": "warn"}, "--demo")
+	base, stdout, stop := startServe(t, map[string]string{"MASTHEAD_DATA": data, "MASTHEAD_LOG_LEVEL": "warn"}, "--demo", "--memory-limit-mb", "300")
 	if !strings.Contains(stdout.String(), "Demo magazine ready") {
 		t.Errorf("no seeding summary in %s", stdout)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 300<<20 {
+		t.Errorf("--memory-limit-mb 300 set a limit of %d bytes", got)
 	}
 	status, home := get(t, base+"/")
 	if status != 200 || !strings.Contains(home, "Politics") || !strings.Contains(home, "Foreign Affairs") {
@@ -172,6 +176,8 @@ func TestBadStart(t *testing.T) {
 		{"bad flag", []string{"masthead", "serve", "--port", "80"}, "flag provided but not defined", 2},
 		{"stray argument", []string{"masthead", "migrate", "now"}, `unexpected argument "now"`, 2},
 		{"bad base url", []string{"masthead", "serve", "--data", t.TempDir(), "--base-url", "example.com"}, "must start with http", 2},
+		{"memory limit below the cache", []string{"masthead", "serve", "--data", t.TempDir(), "--memory-limit-mb", "40"}, "at least 80", 2},
+		{"negative memory limit", []string{"masthead", "serve", "--data", t.TempDir(), "--memory-limit-mb", "-1"}, "--memory-limit-mb -1", 2},
 		{"bad log level", []string{"masthead", "migrate", "--data", t.TempDir(), "--log-level", "loud"}, "--log-level", 2},
 		{"bad env number", []string{"masthead", "demo", "--data", t.TempDir()}, "MASTHEAD_ARTICLES", 2},
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"net/url"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -28,12 +29,18 @@ import (
 	"github.com/masthead-press/masthead/internal/store"
 )
 
+// minHeadroomMB is the least memory --memory-limit-mb must leave beside
+// the page cache: the runtime, SQLite's page caches and a burst of
+// requests need about that much, and a limit below it would only make
+// the collector run without end.
+const minHeadroomMB = 48
+
 func serveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "Run the web server: the public site, the JSON API and /healthz (and /metrics on --metrics-addr).", stdout, getenv)
 	var c common
 	var addr, baseURL string
 	var demoMode, trustProxy bool
-	var cacheMB, searchRate int
+	var cacheMB, searchRate, memoryMB int
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
 	var logPolicy httpx.LogPolicy
 	var stripeCfg billing.StripeConfig
@@ -43,6 +50,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.boolean(&demoMode, "demo", "fill an empty database with a demo magazine before serving")
 	fs.boolean(&trustProxy, "trust-proxy", "behind one reverse proxy that appends X-Forwarded-For: take the client's address from its last entry (for rate limits and logs); never without such a proxy")
 	if err := fs.integer(&cacheMB, "cache-mb", 32, "memory for the anonymous page cache in MiB (0 disables it)"); err != nil {
+		return err
+	}
+	if err := fs.integer(&memoryMB, "memory-limit-mb", 0, "a soft limit on the process's memory in MiB, as GOMEMLIMIT sets: near it Go collects garbage harder (0: GOMEMLIMIT's, or none); leave room for the page cache and SQLite's"); err != nil {
 		return err
 	}
 	if err := fs.integer(&searchRate, "search-rate", 60, "searches each address may make per minute"); err != nil {
@@ -66,6 +76,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if logPolicy.Sample < 0 {
 		return usageError(fmt.Sprintf("--log-sample %d: use 0 (none) or a positive number", logPolicy.Sample))
+	}
+	if memoryMB < 0 || (memoryMB > 0 && memoryMB < max(cacheMB, 0)+minHeadroomMB) {
+		return usageError(fmt.Sprintf("--memory-limit-mb %d: use 0 (no limit) or at least %d, the page cache's %d MiB and %d MiB for the rest", memoryMB, max(cacheMB, 0)+minHeadroomMB, max(cacheMB, 0), minHeadroomMB))
+	}
+	if memoryMB > 0 {
+		debug.SetMemoryLimit(int64(memoryMB) << 20)
 	}
 	log, err := c.logger(stderr)
 	if err != nil {

@@ -2,7 +2,6 @@ package httpx
 
 import (
 	"bytes"
-	"compress/gzip"
 	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,61 +14,53 @@ import (
 )
 
 // Response is a complete, buffered response: what a handler wrote, with its
-// strong validators and a gzipped copy made once.
+// strong validators, and its compressed copies made the first time a
+// client asks for one.
 type Response struct {
 	Status      int
 	Header      http.Header // as the handler set it
 	Body        []byte
-	Gzip        []byte // nil when compression does not pay
 	etag        []string
-	etagGzip    []string
 	length      []string // Content-Length of Body
-	lengthGzip  []string
 	lastMod     []string
 	lastModTime time.Time
 	size        int
-	vary        bool // compressible, though not compressed: still Vary
+	tag         string
+	worth       bool // compressible and large enough to compress
+	gzip, zstd  encoding
 }
 
-// gzipWriters are reused: a compressor's state is hundreds of kilobytes.
-var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
-	return zw
-}}
+// encoding is one compressed copy of a Response, made once, by the first
+// request that takes it: most pages of a long archive are read by one
+// client, so compressing for the cache what nobody asks for in that form
+// would be wasted (it was a fifth of the CPU of a long-tail load).
+type encoding struct {
+	once   sync.Once
+	body   []byte // nil when compression does not pay
+	etag   []string
+	length []string
+	name   []string // the Content-Encoding
+}
 
-// minGzip is the smallest body worth compressing.
-const minGzip = 1024
+// minCompress is the smallest body worth compressing.
+const minCompress = 1024
 
-// newResponse makes the Response of what a handler wrote; compress says
-// whether to make its gzipped copy (for the cache, or a reader who
-// accepts it). A search page no cache keeps, sent to a client without
-// gzip, spent an eighth of its time compressing what nobody read.
-func newResponse(status int, header http.Header, body []byte, lastMod time.Time, compress bool) *Response {
+// NewResponse makes the Response of what a handler wrote.
+func NewResponse(status int, header http.Header, body []byte, lastMod time.Time) *Response {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
-	resp := &Response{Status: status, Header: header, Body: body, etag: []string{`"` + tag + `"`}, length: []string{itoa(len(body))}}
-	worth := len(body) >= minGzip && compressible(header.Get("Content-Type"))
-	resp.vary = worth && !compress
-	if worth && compress {
-		var buf bytes.Buffer
-		zw := gzipWriters.Get().(*gzip.Writer)
-		zw.Reset(&buf)
-		zw.Write(body)
-		zw.Close()
-		gzipWriters.Put(zw)
-		if buf.Len() < len(body) {
-			resp.Gzip = buf.Bytes()
-			// A strong validator names one representation: the gzipped
-			// bytes get their own.
-			resp.etagGzip = []string{`"` + tag + `-gz"`}
-			resp.lengthGzip = []string{itoa(len(resp.Gzip))}
-		}
-	}
+	resp := &Response{Status: status, Header: header, Body: body, tag: tag, etag: []string{`"` + tag + `"`}, length: []string{itoa(len(body))}}
+	resp.worth = len(body) >= minCompress && compressible(header.Get("Content-Type"))
 	if !lastMod.IsZero() {
 		resp.lastModTime = lastMod.UTC().Truncate(time.Second)
 		resp.lastMod = []string{resp.lastModTime.Format(http.TimeFormat)}
 	}
-	resp.size = len(body) + len(resp.Gzip) + 256
+	// Room for the compressed copies, which come later: HTML compresses
+	// to about a third, and few pages are asked for in both encodings.
+	resp.size = len(body) + 256
+	if resp.worth {
+		resp.size += len(body) / 2
+	}
 	return resp
 }
 
@@ -77,33 +68,59 @@ func compressible(ct string) bool {
 	return strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/json") ||
 		strings.HasPrefix(ct, "application/xml") || strings.HasPrefix(ct, "application/ld+json") ||
 		strings.HasPrefix(ct, "application/rss+xml") || strings.HasPrefix(ct, "application/atom+xml") ||
+		strings.HasPrefix(ct, "application/feed+json") ||
 		strings.HasPrefix(ct, "image/svg+xml") || strings.HasPrefix(ct, "application/javascript")
 }
 
 var (
 	varyValue        = []string{"Accept-Encoding, Cookie"}
 	gzipValue        = []string{"gzip"}
+	zstdValue        = []string{"zstd"}
 	nosniffValue     = []string{"nosniff"}
 	noStoreValue     = []string{"private, no-store"}
 	publicCacheValue = []string{"public, max-age=60"}
 )
 
+// compressed returns the copy of resp in the encoding the client prefers
+// of zstd and gzip, making it the first time, or nil.
+func (resp *Response) compressed(r *http.Request) *encoding {
+	if !resp.worth {
+		return nil
+	}
+	e, name, suffix, compress := &resp.gzip, gzipValue, "-gz", Gzip
+	switch AcceptedEncoding(r) {
+	case "zstd":
+		e, name, suffix, compress = &resp.zstd, zstdValue, "-zst", Zstd
+	case "":
+		return nil
+	}
+	e.once.Do(func() {
+		if out := compress(resp.Body); len(out) < len(resp.Body) {
+			// A strong validator names one representation: each
+			// encoding gets its own.
+			e.body, e.name = out, name
+			e.etag, e.length = []string{`"` + resp.tag + suffix + `"`}, []string{itoa(len(out))}
+		}
+	})
+	if e.body == nil {
+		return nil
+	}
+	return e
+}
+
 // Write sends resp, answering conditional requests with 304 and clients
-// that accept gzip with the compressed copy.
+// that accept zstd or gzip with a compressed copy.
 func (resp *Response) Write(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for k, v := range resp.Header {
 		h[k] = v
 	}
 	body, etag, length := resp.Body, resp.etag, resp.length
-	if resp.vary {
+	if resp.worth {
 		h["Vary"] = varyValue
-	}
-	if resp.Gzip != nil {
-		h["Vary"] = varyValue
-		if acceptsGzip(r) {
-			body, etag, length = resp.Gzip, resp.etagGzip, resp.lengthGzip
-			h["Content-Encoding"] = gzipValue
+		if e := resp.compressed(r); e != nil {
+			body, etag, length = e.body, e.etag, e.length
+			h["Content-Encoding"] = e.name
 		}
 	}
 	if resp.Status == http.StatusOK {
@@ -123,21 +140,6 @@ func (resp *Response) Write(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, v := range r.Header["Accept-Encoding"] {
-		for part := range strings.SplitSeq(v, ",") {
-			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-			name = strings.TrimSpace(name)
-			if !strings.EqualFold(name, "gzip") && name != "*" {
-				continue
-			}
-			q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
-			return !ok || strings.Trim(q, "0.") != ""
-		}
-	}
-	return false
 }
 
 // notModified implements RFC 9110's precedence: If-None-Match wins over
@@ -359,7 +361,7 @@ func (s *Surface) Page(h Handler) http.Handler {
 			lastMod = s.LastModified()
 		}
 		kept := shared && s.Cache != nil
-		resp := newResponse(rec.status, rec.header, rec.buf.Bytes(), lastMod, kept || acceptsGzip(r))
+		resp := NewResponse(rec.status, rec.header, rec.buf.Bytes(), lastMod)
 		if kept {
 			s.Cache.put(key, version, resp)
 		}

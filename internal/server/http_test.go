@@ -136,6 +136,14 @@ func TestMediaAndAssets(t *testing.T) {
 	if !strings.Contains(s.body, "@media print") {
 		t.Error("no print stylesheet")
 	}
+	// Compressed for a browser (10.5 KB of CSS went out uncompressed).
+	for _, enc := range []string{"gzip", "zstd"} {
+		z := f.get(t, css, "Accept-Encoding", "gzip, deflate, br"+map[string]string{"zstd": ", zstd"}[enc])
+		if z.status != 200 || z.header.Get("Content-Encoding") != enc || len(z.body)*2 > len(s.body) ||
+			!strings.Contains(z.header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("stylesheet for a browser taking %s: %d, %q, %d bytes of %d", enc, z.status, z.header.Get("Content-Encoding"), len(z.body), len(s.body))
+		}
+	}
 }
 
 // TestInternalErrorsStayInside: when the database fails, readers get the

@@ -29,10 +29,11 @@ func (s *Site) static(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "")
 		return
 	}
-	w.Header()["Cache-Control"] = immutable
-	if a.ct != "" {
-		w.Header().Set("Content-Type", a.ct)
+	if a.resp != nil {
+		a.resp.Write(w, r)
+		return
 	}
+	w.Header()["Cache-Control"] = immutable
 	httpx.ServeContent(w, r, a.name, startTime, strings.NewReader(string(a.data)))
 }
 

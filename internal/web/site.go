@@ -474,6 +474,9 @@ type asset struct {
 	name string
 	data []byte
 	ct   string
+	// resp serves a compressible file (CSS, JavaScript, SVG), compressed
+	// once for the clients that take it; nil for the others.
+	resp *httpx.Response
 }
 
 func loadAssets() (assets, error) {
@@ -492,7 +495,11 @@ func loadAssets() (assets, error) {
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
 		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}[ext]
 		as.byName[name] = "/static/" + hashed
-		as.byPath[hashed] = asset{name: name, data: data, ct: ct}
+		a := asset{name: name, data: data, ct: ct}
+		if ct != "" {
+			a.resp = httpx.NewResponse(http.StatusOK, http.Header{"Content-Type": {ct}, "Cache-Control": immutable}, data, startTime)
+		}
+		as.byPath[hashed] = a
 		return nil
 	})
 	if err != nil {

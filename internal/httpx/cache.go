@@ -262,12 +262,22 @@ func (c *Cache) Len() int {
 	return len(c.items)
 }
 
-// recorder buffers what a handler writes.
+// recorder buffers what a handler writes, in a buffer from bufs.
 type recorder struct {
 	header http.Header
 	status int
-	buf    bytes.Buffer
+	buf    *bytes.Buffer
 }
+
+// bufs are the recorders' buffers, reused: a page renders into one that
+// has grown to page size already, and what is kept is copied out at its
+// exact size. (A buffer grown by doubling is up to twice what it holds:
+// keeping it made the page cache's 32 MB nearer 50.)
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooled is the largest buffer put back in bufs: one huge response
+// must not stay in memory for ever.
+const maxPooled = 1 << 20
 
 func (rec *recorder) Header() http.Header { return rec.header }
 func (rec *recorder) WriteHeader(status int) {
@@ -338,7 +348,13 @@ func (s *Surface) Page(h Handler) http.Handler {
 		if s.Cache != nil {
 			version = s.Cache.Version()
 		}
-		rec := &recorder{header: http.Header{}}
+		rec := &recorder{header: http.Header{}, buf: bufs.Get().(*bytes.Buffer)}
+		defer func() {
+			if rec.buf.Cap() <= maxPooled {
+				rec.buf.Reset()
+				bufs.Put(rec.buf)
+			}
+		}()
 		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
 			handleError(s.Log, s.Error, w, r, BadRequest("The address has a malformed query string."))
 			return
@@ -361,7 +377,7 @@ func (s *Surface) Page(h Handler) http.Handler {
 			lastMod = s.LastModified()
 		}
 		kept := shared && s.Cache != nil
-		resp := NewResponse(rec.status, rec.header, rec.buf.Bytes(), lastMod)
+		resp := NewResponse(rec.status, rec.header, bytes.Clone(rec.buf.Bytes()), lastMod)
 		if kept {
 			s.Cache.put(key, version, resp)
 		}

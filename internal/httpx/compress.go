@@ -25,14 +25,18 @@ var gzipWriters = sync.Pool{New: func() any {
 
 // Gzip compresses b with gzip at its fastest level.
 func Gzip(b []byte) []byte {
-	var buf bytes.Buffer
-	buf.Grow(len(b) / 3)
+	buf := bufs.Get().(*bytes.Buffer)
 	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&buf)
+	zw.Reset(buf)
 	zw.Write(b)
 	zw.Close()
 	gzipWriters.Put(zw)
-	return buf.Bytes()
+	out := bytes.Clone(buf.Bytes()) // kept: at its exact size
+	if buf.Cap() <= maxPooled {
+		buf.Reset()
+		bufs.Put(buf)
+	}
+	return out
 }
 
 // zstdEncoder is safe for concurrent EncodeAll. Its window is kept small
@@ -41,9 +45,19 @@ func Gzip(b []byte) []byte {
 var zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest),
 	zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20), zstd.WithZeroFrames(true))
 
+// zstdBufs are Zstd's output buffers, reused like bufs.
+var zstdBufs = sync.Pool{New: func() any { return new([]byte) }}
+
 // Zstd compresses b with zstd at its fastest level.
 func Zstd(b []byte) []byte {
-	return zstdEncoder.EncodeAll(b, make([]byte, 0, len(b)/3))
+	p := zstdBufs.Get().(*[]byte)
+	out := zstdEncoder.EncodeAll(b, (*p)[:0])
+	kept := bytes.Clone(out) // at its exact size
+	if cap(out) <= maxPooled {
+		*p = out
+		zstdBufs.Put(p)
+	}
+	return kept
 }
 
 // AcceptedEncoding returns the compression the client takes that we

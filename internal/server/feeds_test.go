@@ -2,9 +2,9 @@ package server_test
 
 import (
 	"context"
-	"html"
 	"encoding/json"
 	"encoding/xml"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"

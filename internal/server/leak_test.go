@@ -167,7 +167,7 @@ func TestNoGatedTextLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	registered := auth.SecureReaderCookieName + "=" + readerSession(t, st, "registered@example.com")
-	sid, _ := paidReader(t, st, svc, tm, "subscriber@example.com", plan.ID)
+	sid, subscriberID := paidReader(t, st, svc, tm, "subscriber@example.com", plan.ID)
 	subscriber := auth.SecureReaderCookieName + "=" + sid
 
 	fetch := func(path, cookie string) (int, string) {
@@ -178,7 +178,7 @@ func TestNoGatedTextLeaks(t *testing.T) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		body := rec.Body.String()
-		if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		if ct := rec.Header().Get("Content-Type"); strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/feed+json") {
 			return rec.Code, jsonText(body)
 		}
 		return rec.Code, plain(body)
@@ -187,6 +187,7 @@ func TestNoGatedTextLeaks(t *testing.T) {
 	// Every published article, and the gated ones among them.
 	var gated []magazine.Article
 	open := map[string]bool{}
+	tags := map[string]bool{}
 	var before *store.Cursor
 	for {
 		list, more, err := st.Articles(ctx, store.ArticleFilter{Limit: 100, Before: before})
@@ -199,6 +200,9 @@ func TestNoGatedTextLeaks(t *testing.T) {
 				t.Fatal(err)
 			}
 			publicRuns(open, full)
+			for _, tg := range full.Tags {
+				tags[tg.Slug] = true
+			}
 			if a.Visibility != magazine.VisibilityPublic {
 				gated = append(gated, full)
 			}
@@ -214,8 +218,27 @@ func TestNoGatedTextLeaks(t *testing.T) {
 	}
 
 	// The surfaces shared by every article.
-	shared := []string{"/", "/feed.xml", "/sitemap.xml", "/sitemaps/pages.xml", "/issues", "/authors", "/api/v1/articles?limit=100",
+	shared := []string{"/", "/sitemap.xml", "/sitemaps/pages.xml", "/sitemaps/news.xml", "/issues", "/authors", "/api/v1/articles?limit=100",
 		"/api/v1/issues", "/subscribe"}
+	// Every public feed, in each of its formats.
+	feedsOf := func(prefix string) {
+		for _, file := range []string{"feed.xml", "feed.rss", "feed.json"} {
+			shared = append(shared, prefix+"/"+file)
+		}
+	}
+	feedsOf("")
+	for slug := range tags {
+		shared = append(shared, "/tags/"+slug)
+		feedsOf("/tags/" + slug)
+	}
+	authors, err := st.PublishedAuthors(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, au := range authors {
+		shared = append(shared, "/authors/"+au.Slug)
+		feedsOf("/authors/" + au.Slug)
+	}
 	months, err := st.PublishedMonths(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -229,6 +252,7 @@ func TestNoGatedTextLeaks(t *testing.T) {
 	}
 	for _, s := range sections {
 		shared = append(shared, "/sections/"+s.Slug, "/api/v1/articles?section="+s.Slug)
+		feedsOf("/sections/" + s.Slug)
 	}
 	issues, _, err := st.Issues(ctx, store.IssueFilter{Limit: 100})
 	if err != nil {
@@ -303,5 +327,80 @@ func TestNoGatedTextLeaks(t *testing.T) {
 			t.Errorf("the subscriber does not see the gated text of %s: the leak test would miss a leak", a.Slug)
 		}
 	}
+	checkPrivateFeed(t, h, fetch, gated, open, registered, subscriber, func() {
+		subs, err := st.ReaderSubscriptions(ctx, subscriberID)
+		if err != nil || len(subs) != 1 {
+			t.Fatal(subs, err)
+		}
+		if err := svc.CancelNow(ctx, subs[0].ID, billing.Actor{Staff: "test@example.com"}); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Logf("%d gated articles, %d article responses and %d shared pages checked for two viewers", len(gated), checked, len(shared))
+}
+
+var textFeedURL = regexp.MustCompile(`https://mag\.example(/feeds/[A-Za-z0-9_-]{43}/)feed\.xml`)
+
+// checkPrivateFeed: the subscriber's private full-text feed carries gated
+// text in each format (the control, for feeds: the test would see a
+// leak), fetched without a cookie as feed readers do. A reader without a
+// subscription gets no feed; a reset address answers 404 and a feed
+// whose subscription has ended (end does that) 403, with no gated text.
+func checkPrivateFeed(t *testing.T, h http.Handler, fetch func(path, cookie string) (int, string), gated []magazine.Article,
+	open map[string]bool, registered, subscriber string, end func()) {
+	t.Helper()
+	post := func(path, cookie string) (int, string) {
+		req := httptest.NewRequest("POST", path, nil)
+		req.Header.Set("Cookie", cookie)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	runs := map[string]bool{}
+	for _, a := range gated {
+		for run := range gatedRuns(a, open) {
+			runs[run] = true
+		}
+	}
+	formats := []string{"feed.xml", "feed.rss", "feed.json"}
+	if code, body := post("/account/feed", registered); code == http.StatusOK || textFeedURL.MatchString(body) {
+		t.Errorf("a reader without a subscription got a full-text feed: %d", code)
+	}
+	newFeed := func() string {
+		t.Helper()
+		code, body := post("/account/feed", subscriber)
+		m := textFeedURL.FindStringSubmatch(body)
+		if code != http.StatusOK || m == nil {
+			t.Fatalf("making the full-text feed: %d, no feed address", code)
+		}
+		return m[1]
+	}
+	first := newFeed()
+	for _, f := range formats {
+		code, text := fetch(first+f, "")
+		if code != http.StatusOK {
+			t.Fatalf("the private feed %s: %d", f, code)
+		}
+		if leakedRun(text, runs) == "" {
+			t.Errorf("the subscriber's private %s carries no gated text: the leak test would miss a leak", f)
+		}
+	}
+	second := newFeed()
+	if second == first {
+		t.Fatal("a reset gave the same feed address")
+	}
+	for _, f := range formats {
+		if code, text := fetch(first+f, ""); code != http.StatusNotFound || leakedRun(text, runs) != "" {
+			t.Errorf("the reset feed's %s answered %d", f, code)
+		}
+		if code, _ := fetch(second+f, ""); code != http.StatusOK {
+			t.Errorf("the new feed's %s answered %d", f, code)
+		}
+	}
+	end()
+	for _, f := range formats {
+		if code, text := fetch(second+f, ""); code != http.StatusForbidden || leakedRun(text, runs) != "" {
+			t.Errorf("the feed of an ended subscription: %s answered %d", f, code)
+		}
+	}
 }

@@ -155,7 +155,7 @@ func TestGatedArticle(t *testing.T) {
 	lacks(t, r, gatedPhrase, "ferry timetable", "Page 1 of 2")
 	ld := articleLD(t, r.body)
 	part, _ := ld["hasPart"].(map[string]any)
-	if ld["isAccessibleForFree"] != false || part["isAccessibleForFree"] != false || part["cssSelector"] != ".paywall" {
+	if ld["isAccessibleForFree"] != false || part["isAccessibleForFree"] != false || part["cssSelector"] != ".paywalled" {
 		t.Errorf("gated JSON-LD = %v", ld)
 	}
 	if strings.Contains(jsonLD.FindString(r.body), "articleBody") {

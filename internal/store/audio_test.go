@@ -87,17 +87,31 @@ func TestAudioStore(t *testing.T) {
 		if err := s.SetAudioPosition(ctx, r.ID, a.ID, -1); magazine.ErrorCode(err) != magazine.EINVALID {
 			t.Errorf("negative position: %v", err)
 		}
-		if err := s.SetPodcastSecret(ctx, r.ID, "h1"); err != nil {
+		if err := s.SetFeedSecret(ctx, r.ID, store.FeedPodcast, "h1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SetPodcastSecret(ctx, r.ID, "h2"); err != nil {
+		if err := s.SetFeedSecret(ctx, r.ID, store.FeedPodcast, "h2"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.PodcastReader(ctx, "h1"); !magazine.IsNotFound(err) {
+		if _, err := s.FeedReader(ctx, store.FeedPodcast, "h1"); !magazine.IsNotFound(err) {
 			t.Errorf("a reset secret still works: %v", err)
 		}
-		if id, err := s.PodcastReader(ctx, "h2"); err != nil || id != r.ID {
+		if id, err := s.FeedReader(ctx, store.FeedPodcast, "h2"); err != nil || id != r.ID {
 			t.Errorf("feed reader %d %v", id, err)
+		}
+		// Each kind of feed has its own secret: the podcast's opens no
+		// other feed, and a second kind leaves the first alone.
+		if _, err := s.FeedReader(ctx, store.FeedArticles, "h2"); !magazine.IsNotFound(err) {
+			t.Errorf("the podcast's secret opens the articles feed: %v", err)
+		}
+		if err := s.SetFeedSecret(ctx, r.ID, store.FeedArticles, "a1"); err != nil {
+			t.Fatal(err)
+		}
+		if id, err := s.FeedReader(ctx, store.FeedPodcast, "h2"); err != nil || id != r.ID {
+			t.Errorf("the podcast feed after making an articles feed: %d %v", id, err)
+		}
+		if has, err := s.HasFeed(ctx, r.ID, store.FeedArticles); err != nil || !has {
+			t.Errorf("HasFeed(articles) = %v %v", has, err)
 		}
 		for _, ip := range []string{"ip1", "ip2", "ip1"} {
 			if err := s.RecordPodcastHit(ctx, r.ID, ip); err != nil {

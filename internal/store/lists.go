@@ -23,6 +23,8 @@ type ArticleFilter struct {
 	Before *Cursor
 	Offset int
 	Limit  int
+	// WithBody reads each article's pages and preview too (feeds).
+	WithBody bool
 }
 
 // Cursor is a position in a list ordered by (published_at, id) descending.
@@ -83,10 +85,14 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]magazine.Artic
 		where = append(where, "(a.published_at < ? OR (a.published_at = ? AND a.id < ?))")
 		args = append(args, f.Before.PublishedAt, f.Before.PublishedAt, f.Before.ID)
 	}
-	q := "SELECT " + articleSummaryCols + " FROM " + from + " JOIN sections s ON s.id = a.section_id WHERE " +
+	cols := articleSummaryCols
+	if f.WithBody {
+		cols = articleFullCols
+	}
+	q := "SELECT " + cols + " FROM " + from + " JOIN sections s ON s.id = a.section_id WHERE " +
 		strings.Join(where, " AND ") + " ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?"
 	args = append(args, f.Limit+1, f.Offset)
-	list, err := s.articleList(ctx, q, args...)
+	list, err := s.articleRows(ctx, q, f.WithBody, args...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -98,6 +104,12 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]magazine.Artic
 }
 
 func (s *Store) articleList(ctx context.Context, q string, args ...any) ([]magazine.Article, error) {
+	return s.articleRows(ctx, q, false, args...)
+}
+
+// articleRows reads the articles a query selects, with their bodies
+// when full (the query selects articleFullCols).
+func (s *Store) articleRows(ctx context.Context, q string, full bool, args ...any) ([]magazine.Article, error) {
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", err)
@@ -105,7 +117,7 @@ func (s *Store) articleList(ctx context.Context, q string, args ...any) ([]magaz
 	defer rows.Close()
 	var list []magazine.Article
 	for rows.Next() {
-		a, err := scanArticle(rows, false)
+		a, err := scanArticle(rows, full)
 		if err != nil {
 			return nil, fmt.Errorf("scan article: %w", err)
 		}

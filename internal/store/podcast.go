@@ -3,48 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
-
-// SetPodcastSecret gives a reader's private feed a new secret (its hash):
-// the feed's old URL stops working at once.
-func (s *Store) SetPodcastSecret(ctx context.Context, readerID int64, secretHash string) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, `INSERT INTO podcast_feeds (reader_id, secret_hash, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (reader_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
-			readerID, secretHash, s.Now().Unix())
-		if err != nil {
-			return fmt.Errorf("save the podcast feed of reader %d: %w", readerID, err)
-		}
-		return nil
-	})
-}
-
-// HasPodcastFeed reports whether the reader made a feed.
-func (s *Store) HasPodcastFeed(ctx context.Context, readerID int64) (bool, error) {
-	var n int
-	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM podcast_feeds WHERE reader_id = ?", readerID).Scan(&n); err != nil {
-		return false, fmt.Errorf("read the podcast feed of reader %d: %w", readerID, err)
-	}
-	return n > 0, nil
-}
-
-// PodcastReader returns the reader whose feed has that secret hash; not
-// found for an unknown or reset secret, or a deleted reader.
-func (s *Store) PodcastReader(ctx context.Context, secretHash string) (int64, error) {
-	var id int64
-	err := s.queryRow(ctx, `SELECT f.reader_id FROM podcast_feeds f JOIN readers r ON r.id = f.reader_id
-		WHERE f.secret_hash = ? AND r.deleted_at = 0`, secretHash).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, notFound("Feed")
-	} else if err != nil {
-		return 0, fmt.Errorf("read podcast feed: %w", err)
-	}
-	return id, nil
-}
 
 // RecordPodcastHit notes that an address (its keyed hash) used a reader's
 // feed today.

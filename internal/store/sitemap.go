@@ -38,14 +38,16 @@ func (s *Store) PublishedMonths(ctx context.Context) ([]Month, error) {
 // SitemapEntry is an article as a sitemap lists it: where and when, never
 // what.
 type SitemapEntry struct {
-	Slug      string
-	UpdatedAt time.Time
+	Slug        string
+	Headline    string
+	PublishedAt time.Time
+	UpdatedAt   time.Time
 }
 
-// PublishedBetween returns the slugs of articles published in [from, to),
-// oldest first.
+// PublishedBetween returns the articles published in [from, to) as a
+// sitemap lists them, oldest first.
 func (s *Store) PublishedBetween(ctx context.Context, from, to time.Time) ([]SitemapEntry, error) {
-	rows, err := s.query(ctx, `SELECT slug, updated_at FROM articles WHERE status = 'published'
+	rows, err := s.query(ctx, `SELECT slug, headline, published_at, updated_at FROM articles WHERE status = 'published'
 		AND published_at >= ? AND published_at < ? ORDER BY published_at, id`, from.Unix(), to.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("list articles for a sitemap: %w", err)
@@ -54,11 +56,11 @@ func (s *Store) PublishedBetween(ctx context.Context, from, to time.Time) ([]Sit
 	var out []SitemapEntry
 	for rows.Next() {
 		var e SitemapEntry
-		var updated int64
-		if err := rows.Scan(&e.Slug, &updated); err != nil {
+		var published, updated int64
+		if err := rows.Scan(&e.Slug, &e.Headline, &published, &updated); err != nil {
 			return nil, fmt.Errorf("scan sitemap entry: %w", err)
 		}
-		e.UpdatedAt = unixTime(updated)
+		e.PublishedAt, e.UpdatedAt = unixTime(published), unixTime(updated)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -35,6 +35,8 @@ func TestSitemapQueries(t *testing.T) {
 		march, err := s.PublishedBetween(ctx, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
 		if err != nil || len(march) != 2 || march[0].Slug != "march-one" || march[1].Slug != "march-last" {
 			t.Errorf("March: %+v %v", march, err)
+		} else if march[0].Headline != "March one" || !march[0].PublishedAt.Equal(time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC)) {
+			t.Errorf("a news sitemap needs the headline and publish time: %+v", march[0])
 		}
 	})
 }

@@ -57,8 +57,12 @@ type accountPage struct {
 	TestMode      bool
 	// Podcast is the private feed block, for readers with audio;
 	// PodcastURL the feed's address just after it was made.
-	Podcast    *podcastBlock
+	Podcast    *feedBlock
 	PodcastURL string
+	// TextFeed is the private full-text feed block, for subscribers;
+	// TextFeedURL the feed's address just after it was made.
+	TextFeed    *feedBlock
+	TextFeedURL string
 }
 
 var notices = map[string]string{
@@ -103,6 +107,9 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 	data.Page, data.Reader = page, rs.Reader
 	data.TestMode = s.billing != nil && s.billing.TestMode()
 	if data.Podcast, err = s.podcastFor(r, rs.Reader.ID, data.PodcastURL); err != nil {
+		return err
+	}
+	if data.TextFeed, err = s.feedBlockFor(r, rs.Reader.ID, store.FeedArticles, magazine.EntSubscriberContent, data.TextFeedURL); err != nil {
 		return err
 	}
 	subs, err := s.store.ReaderSubscriptions(ctx, rs.Reader.ID)

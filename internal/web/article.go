@@ -151,7 +151,7 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 	if data.Offer, err = s.articleOffer(ctx, v, page.Pub); err != nil {
 		return err
 	}
-	page.JSONLD = s.articleJSONLD(page, a, data.Gated)
+	page.JSONLD = s.articleJSONLD(page, a)
 	if err := s.fillAds(ctx, &page, pageURL(slug, number), v.Entitlements, magazine.SlotArticleInline, magazine.SlotArticleEnd); err != nil {
 		return err
 	}

@@ -65,6 +65,7 @@ func (s *Site) renderIssue(w http.ResponseWriter, r *http.Request, status int, i
 	}
 	page.Image = s.abs(issue.CoverURL)
 	page.Canonical = s.abs(IssueURL(issue))
+	page.JSONLD = s.issueJSONLD(page.Pub, issue, articles)
 	data := issuePage{Page: page, Issue: issue, Groups: groups}
 	if data.Offer, err = s.offerFor(r, v, issue); err != nil {
 		return err

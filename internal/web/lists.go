@@ -91,6 +91,7 @@ func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	data.Page.Feeds = append(s.feedLinks(data.Page.Pub.Name+": "+sec.Name, "/sections/"+sec.Slug), data.Page.Feeds...)
 	return s.render(w, "list", http.StatusOK, data.Page.Pub, data)
 }
 
@@ -108,6 +109,7 @@ func (s *Site) tag(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	data.Page.Feeds = append(s.feedLinks(data.Page.Pub.Name+": "+tag.Name, "/tags/"+tag.Slug), data.Page.Feeds...)
 	return s.render(w, "list", http.StatusOK, data.Page.Pub, data)
 }
 
@@ -130,6 +132,7 @@ func (s *Site) author(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Author = &au
+	data.Page.Feeds = append(s.feedLinks(data.Page.Pub.Name+": "+au.Name, "/authors/"+au.Slug), data.Page.Feeds...)
 	data.Page.OGType = "profile"
 	data.Page.Image = s.abs(au.PhotoURL)
 	return s.render(w, "list", http.StatusOK, data.Page.Pub, data)

@@ -12,7 +12,10 @@ type simplePage struct{ Page Page }
 
 func (s *Site) robots(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, err := w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /api/\n\nSitemap: " + s.abs("/sitemap.xml") + "\n"))
+	// Private feeds and catalogues are secrets in their URL: never linked,
+	// but never to be crawled should one leak.
+	_, err := w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /api/\nDisallow: /account\nDisallow: /feeds/\nDisallow: /podcast/\nDisallow: /opds/\n\n" +
+		"Sitemap: " + s.abs("/sitemap.xml") + "\nSitemap: " + s.abs(newsSitemapPath) + "\n"))
 	return err
 }
 

@@ -8,19 +8,13 @@ import (
 
 	"github.com/eduncan911/podcast"
 
-	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/store"
 )
 
 // feedItems bounds a private feed: podcast apps fetch it often.
 const feedItems = 100
-
-// podcastBlock is the account page's private feed.
-type podcastBlock struct {
-	HasFeed bool
-	URL     string // shown once, right after it was made
-}
 
 // feedURL is the private feed's address for a secret.
 func (s *Site) feedURL(secret string) string { return s.abs("/podcast/" + secret + "/feed.xml") }
@@ -29,12 +23,11 @@ func (s *Site) feedURL(secret string) string { return s.abs("/podcast/" + secret
 // with what they may hear now. Not found for an unknown or reset secret;
 // ok false when their subscription no longer gives audio.
 func (s *Site) podcastListener(r *http.Request) (magazine.Viewer, string, bool, error) {
-	secret := r.PathValue("token")
-	if len(secret) != 43 || s.audio == nil {
+	if s.audio == nil {
 		return magazine.Viewer{}, "", false, httpx.NotFound
 	}
 	ctx := r.Context()
-	id, err := s.store.PodcastReader(ctx, auth.HashToken(secret))
+	id, secret, err := s.feedOwner(r, store.FeedPodcast)
 	if err != nil {
 		return magazine.Viewer{}, "", false, err
 	}
@@ -142,18 +135,8 @@ func (s *Site) podcastAudio(w http.ResponseWriter, r *http.Request) error {
 // secret for the one they have (the old URL stops at once), and shows its
 // URL this once: only its hash is kept.
 func (s *Site) makeFeed(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.readerAccess(r)
+	secret, err := s.newFeedSecret(r, store.FeedPodcast, magazine.EntAudio, "A podcast feed comes with a subscription that includes audio.")
 	if err != nil {
-		return err
-	}
-	if a == nil {
-		return &httpx.Redirect{URL: "/sign-in?return=/account", Status: http.StatusSeeOther}
-	}
-	if !a.Entitlements[magazine.EntAudio] {
-		return magazine.Errorf(magazine.EINVALID, "A podcast feed comes with a subscription that includes audio.")
-	}
-	secret, hash := auth.NewToken()
-	if err := s.store.SetPodcastSecret(r.Context(), a.Session.Reader.ID, hash); err != nil {
 		return err
 	}
 	return s.renderAccount(w, r, http.StatusOK, accountPage{Notice: "Your private podcast feed is below. Add it to your podcast app now: for your privacy it is not shown again (make a new one any time).",
@@ -161,14 +144,9 @@ func (s *Site) makeFeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 // podcastFor fills the account page's feed block.
-func (s *Site) podcastFor(r *http.Request, readerID int64, url string) (*podcastBlock, error) {
-	a, err := s.readerAccess(r)
-	if err != nil || a == nil || !a.Entitlements[magazine.EntAudio] || s.audio == nil {
-		return nil, err
+func (s *Site) podcastFor(r *http.Request, readerID int64, url string) (*feedBlock, error) {
+	if s.audio == nil {
+		return nil, nil
 	}
-	has, err := s.store.HasPodcastFeed(r.Context(), readerID)
-	if err != nil {
-		return nil, err
-	}
-	return &podcastBlock{HasFeed: has, URL: url}, nil
+	return s.feedBlockFor(r, readerID, store.FeedPodcast, magazine.EntAudio, url)
 }

@@ -61,6 +61,12 @@ func (s *Site) Register(mux *http.ServeMux) {
 	// checked with the subscription every time.
 	mux.Handle("GET /podcast/{token}/feed.xml", dynamic(s.podcastFeed))
 	mux.Handle("GET /podcast/{token}/audio/{file}", dynamic(s.podcastAudio))
+	// A subscriber's private full-text feed, likewise: the secret is the
+	// key, the subscription is checked every time (private_feed.go).
+	mux.Handle("POST /account/feed", post(s.makeTextFeed))
+	mux.Handle("GET /feeds/{token}/feed.xml", dynamic(s.textFeed(atomFeed)))
+	mux.Handle("GET /feeds/{token}/feed.rss", dynamic(s.textFeed(rssFeed)))
+	mux.Handle("GET /feeds/{token}/feed.json", dynamic(s.textFeed(jsonFeed)))
 	mux.Handle("POST /account/delete", post(s.deleteAccount))
 	mux.Handle("GET /account/receipts/{id}", dynamic(s.receipt))
 	// The digital edition: never cached, every answer for its reader only.
@@ -81,7 +87,21 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /robots.txt", page(s.robots))
 	mux.Handle("GET /sitemap.xml", page(s.sitemapIndex))
 	mux.Handle("GET /sitemaps/{name}", page(s.sitemap))
-	mux.Handle("GET /feed.xml", page(s.feed))
+	// Feeds: the site's and each section's, writer's and tag's, in Atom,
+	// RSS 2.0 and JSON Feed (feeds.go), cached like pages and the same
+	// for everyone.
+	mux.Handle("GET /feed.xml", page(s.feed(s.siteFeed, atomFeed)))
+	mux.Handle("GET /feed.rss", page(s.feed(s.siteFeed, rssFeed)))
+	mux.Handle("GET /feed.json", page(s.feed(s.siteFeed, jsonFeed)))
+	mux.Handle("GET /sections/{slug}/feed.xml", page(s.feed(s.sectionFeed, atomFeed)))
+	mux.Handle("GET /sections/{slug}/feed.rss", page(s.feed(s.sectionFeed, rssFeed)))
+	mux.Handle("GET /sections/{slug}/feed.json", page(s.feed(s.sectionFeed, jsonFeed)))
+	mux.Handle("GET /authors/{slug}/feed.xml", page(s.feed(s.authorFeed, atomFeed)))
+	mux.Handle("GET /authors/{slug}/feed.rss", page(s.feed(s.authorFeed, rssFeed)))
+	mux.Handle("GET /authors/{slug}/feed.json", page(s.feed(s.authorFeed, jsonFeed)))
+	mux.Handle("GET /tags/{slug}/feed.xml", page(s.feed(s.tagFeed, atomFeed)))
+	mux.Handle("GET /tags/{slug}/feed.rss", page(s.feed(s.tagFeed, rssFeed)))
+	mux.Handle("GET /tags/{slug}/feed.json", page(s.feed(s.tagFeed, jsonFeed)))
 	mux.HandleFunc("GET /static/{file}", s.static)
 	mux.Handle("GET /media/{dir}/{file}", s.surface.Dynamic(s.media))
 	mux.Handle("/", page(s.notFound))

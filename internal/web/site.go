@@ -200,7 +200,7 @@ func (s *Site) funcs(loc *time.Location) template.FuncMap {
 		"authorURL":  func(a magazine.Author) string { return "/authors/" + a.Slug },
 		"tagURL":     func(t magazine.Tag) string { return "/tags/" + t.Slug },
 		"issueURL":   IssueURL,
-		"gated":      func(a magazine.Article) bool { return a.Visibility != magazine.VisibilityPublic },
+		"gated":      isGated,
 		"last":       func(i int, list []magazine.Author) bool { return i == len(list)-1 },
 		"date":       func(t time.Time) string { return t.In(loc).Format("January 2, 2006") },
 		"iso":        func(t time.Time) string { return t.In(loc).Format(time.RFC3339) },
@@ -258,6 +258,9 @@ type Page struct {
 	NoIndex     bool
 	PrevURL     string
 	NextURL     string
+	// Feeds are the page's feeds for autodiscovery: its section's,
+	// writer's or tag's first, then the site's.
+	Feeds []feedLink
 	// Reader is the signed-in reader on their own pages; pages shared
 	// through the cache never have one.
 	Reader *store.Reader
@@ -290,7 +293,8 @@ func (s *Site) newPage(ctx context.Context, r *http.Request, title, description 
 		description = pub.Tagline
 	}
 	page := Page{Pub: pub, Sections: sections, Title: title, Description: description,
-		Canonical: s.abs(r.URL.Path), OGType: "website", TestMode: s.billing != nil && s.billing.TestMode()}
+		Canonical: s.abs(r.URL.Path), OGType: "website", TestMode: s.billing != nil && s.billing.TestMode(),
+		Feeds: s.feedLinks(pub.Name, "/")}
 	// A signed-in reader sees "Your account" in the masthead on every
 	// page. (Pages shared by all subscribers show the same: nothing of the
 	// reader but that they are signed in.)

@@ -2,21 +2,20 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
-
-	"github.com/gorilla/feeds"
 
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
-// Sitemaps and the feed say where articles are and what they are called,
-// never what a gated article says: they carry URLs, dates, headlines and
-// the same description the article page's meta tags carry.
+// Sitemaps say where articles are and what they are called, never what a
+// gated article says: they carry URLs, dates and headlines.
 
 type sitemapURL struct {
 	Loc     string `xml:"loc"`
@@ -55,14 +54,14 @@ func day(t time.Time) string {
 	return t.UTC().Format("2006-01-02")
 }
 
-// sitemapIndex lists one sitemap for the site's pages and one per month of
-// articles.
+// sitemapIndex lists one sitemap for the site's pages, the news sitemap,
+// and one per month of articles.
 func (s *Site) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
 	months, err := s.store.PublishedMonths(r.Context())
 	if err != nil {
 		return err
 	}
-	idx := sitemapIndex{NS: sitemapNS, Sitemaps: []sitemapURL{{Loc: s.abs("/sitemaps/pages.xml")}}}
+	idx := sitemapIndex{NS: sitemapNS, Sitemaps: []sitemapURL{{Loc: s.abs("/sitemaps/pages.xml")}, {Loc: s.abs(newsSitemapPath)}}}
 	for _, m := range months {
 		idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: s.abs("/sitemaps/articles-" + m.YearMonth + ".xml"), LastMod: day(m.LastMod)})
 	}
@@ -76,6 +75,9 @@ func (s *Site) sitemap(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	name := r.PathValue("name")
 	set := urlset{NS: sitemapNS}
+	if name == "news.xml" {
+		return s.newsSitemap(w, r)
+	}
 	if name == "pages.xml" {
 		set.URLs = append(set.URLs, sitemapURL{Loc: s.abs("/")}, sitemapURL{Loc: s.abs("/issues")}, sitemapURL{Loc: s.abs("/authors")})
 		sections, err := s.store.PublishedSections(ctx)
@@ -129,51 +131,76 @@ func (s *Site) sitemap(w http.ResponseWriter, r *http.Request) error {
 	return writeXML(w, set)
 }
 
-// feed is an Atom feed of the latest articles: headline, link, authors,
-// dates and description; the body stays on the site.
-func (s *Site) feed(w http.ResponseWriter, r *http.Request) error {
+// newsSitemapPath is the path of the Google News sitemap.
+const newsSitemapPath = "/sitemaps/news.xml"
+
+// newsWindow is how far back the news sitemap reaches: Google News wants
+// the articles of the last two days, and no older.
+const newsWindow = 48 * time.Hour
+
+// newsMax is the most URLs a news sitemap may hold.
+const newsMax = 1000
+
+type newsURL struct {
+	Loc  string   `xml:"loc"`
+	News newsNews `xml:"news:news"`
+}
+
+type newsNews struct {
+	Publication newsPublication `xml:"news:publication"`
+	Date        string          `xml:"news:publication_date"`
+	Title       string          `xml:"news:title"`
+}
+
+type newsPublication struct {
+	Name     string `xml:"news:name"`
+	Language string `xml:"news:language"`
+}
+
+type newsURLSet struct {
+	XMLName xml.Name  `xml:"urlset"`
+	NS      string    `xml:"xmlns,attr"`
+	NewsNS  string    `xml:"xmlns:news,attr"`
+	URLs    []newsURL `xml:"url"`
+}
+
+// newsSitemap lists the articles published in the last two days, newest
+// first, with Google News's news:news for each. It is valid while empty.
+func (s *Site) newsSitemap(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	pub, err := s.store.Publication(ctx)
 	if err != nil {
 		return err
 	}
-	list, _, err := s.store.Articles(ctx, store.ArticleFilter{Limit: 50})
+	now := s.now()
+	entries, err := s.store.PublishedBetween(ctx, now.Add(-newsWindow), now.Add(time.Second))
 	if err != nil {
 		return err
 	}
-	f := &feeds.Feed{
-		Title:       pub.Name,
-		Link:        &feeds.Link{Href: s.abs("/")},
-		Description: pub.Tagline,
-		Id:          s.abs("/"),
+	set := newsURLSet{NS: sitemapNS, NewsNS: "http://www.google.com/schemas/sitemap-news/0.9", URLs: []newsURL{}}
+	lang := newsLanguage(pub.Locale)
+	for i := len(entries) - 1; i >= 0 && len(set.URLs) < newsMax; i-- {
+		e := entries[i]
+		set.URLs = append(set.URLs, newsURL{Loc: s.abs(ArticleURL(e.Slug)), News: newsNews{
+			Publication: newsPublication{Name: pub.Name, Language: lang},
+			Date:        e.PublishedAt.UTC().Format(time.RFC3339),
+			Title:       e.Headline,
+		}})
 	}
-	for _, a := range list {
-		var names string
-		for i, au := range a.Authors {
-			if i > 0 {
-				names += ", "
-			}
-			names += au.Name
+	return writeXML(w, set)
+}
+
+// newsLanguage is a BCP 47 locale as Google News names languages: the
+// ISO 639 code ("en" for "en-GB"), except Chinese, whose script counts
+// ("zh-cn", "zh-tw").
+func newsLanguage(locale string) string {
+	l := strings.ToLower(locale)
+	if strings.HasPrefix(l, "zh") {
+		if strings.Contains(l, "tw") || strings.Contains(l, "hant") || strings.Contains(l, "hk") {
+			return "zh-tw"
 		}
-		item := &feeds.Item{
-			Title:       a.Headline,
-			Link:        &feeds.Link{Href: s.abs(ArticleURL(a.Slug))},
-			Id:          s.abs(ArticleURL(a.Slug)),
-			Description: a.Description,
-			Author:      &feeds.Author{Name: names},
-			Created:     a.PublishedAt,
-			Updated:     a.UpdatedAt,
-		}
-		if f.Updated.Before(a.UpdatedAt) {
-			f.Updated = a.UpdatedAt
-		}
-		f.Items = append(f.Items, item)
+		return "zh-cn"
 	}
-	atom, err := f.ToAtom()
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	_, err = w.Write([]byte(atom))
-	return err
+	lang, _, _ := strings.Cut(l, "-")
+	return cmp.Or(lang, "en")
 }

@@ -269,3 +269,22 @@ func (s *Store) RecordWebhookAttempt(ctx context.Context, id int64, a WebhookAtt
 		return nil
 	})
 }
+
+// PendingWebhookDeliveries returns up to limit deliveries not tried yet,
+// oldest first, for the queue to give each a job.
+func (s *Store) PendingWebhookDeliveries(ctx context.Context, limit int) ([]int64, error) {
+	rows, err := s.query(ctx, "SELECT id FROM webhook_deliveries WHERE status = ? ORDER BY id LIMIT ?", magazine.DeliveryPending, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending webhook deliveries: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("pending webhook deliveries: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

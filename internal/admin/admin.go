@@ -28,6 +28,7 @@ import (
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 //go:embed templates/*.html
@@ -78,6 +79,12 @@ type Config struct {
 	// again" (Narrate queues it) and the pronunciation dictionary.
 	Audio   *audio.Narrator
 	Narrate func(ctx context.Context, articleID int64, priority int) error
+	// Webhooks is told what the newsroom publishes and changes, and sends
+	// the Webhooks page's test events; nil sends none.
+	Webhooks *webhook.Emitter
+	// WebhooksAllowLoopback lets endpoints be on this machine over http
+	// (development and tests only).
+	WebhooksAllowLoopback bool
 }
 
 // Admin serves /admin.
@@ -113,6 +120,8 @@ type Admin struct {
 	mailQueued    func(ctx context.Context)
 	editions      *edition.Builder
 	buildEditions func(ctx context.Context)
+	hooks         *webhook.Emitter
+	hooksLoopback bool
 }
 
 // New parses the templates.
@@ -138,6 +147,8 @@ func New(cfg Config) (*Admin, error) {
 		mailQueued:    cfg.MailQueued,
 		editions:      cfg.Editions,
 		buildEditions: cfg.BuildEditions,
+		hooks:         cfg.Webhooks,
+		hooksLoopback: cfg.WebhooksAllowLoopback,
 	}
 	if a.now == nil {
 		a.now = time.Now

@@ -11,8 +11,8 @@ import (
 	"github.com/masthead-press/masthead/internal/billing"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
-	"github.com/masthead-press/masthead/internal/webhook"
 	"github.com/masthead-press/masthead/internal/web"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 // readerCmd helps the circulation desk from the shell: give a reader a

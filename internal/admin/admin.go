@@ -7,6 +7,7 @@ package admin
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -147,7 +148,7 @@ func New(cfg Config) (*Admin, error) {
 		mailQueued:    cfg.MailQueued,
 		editions:      cfg.Editions,
 		buildEditions: cfg.BuildEditions,
-		hooks:         cfg.Webhooks,
+		hooks:         cmp.Or(cfg.Webhooks, &webhook.Emitter{Store: cfg.Store, Log: cfg.Log, BaseURL: strings.TrimRight(cfg.BaseURL, "/")}),
 		hooksLoopback: cfg.WebhooksAllowLoopback,
 	}
 	if a.now == nil {
@@ -193,7 +194,7 @@ func New(cfg Config) (*Admin, error) {
 }
 
 var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error",
-	"mailbox", "mailbox_message", "ads", "ad",
+	"mailbox", "mailbox_message", "ads", "ad", "webhooks", "webhook",
 	"articles", "editor", "revisions", "revisions_diff", "editor_preview"}
 
 var funcs = template.FuncMap{

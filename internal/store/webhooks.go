@@ -124,19 +124,17 @@ func (s *Store) webhookURL(ctx context.Context, tx *sql.Tx, id int64) (string, e
 }
 
 // QueueWebhook records a delivery of the message (event, msgID, payload)
-// for every enabled endpoint that asked for event, or only for endpoint
-// `only` when it is not 0 (a test event goes to an endpoint whatever it
-// asked for, if it is enabled). It returns the new deliveries' ids. When
-// no endpoint wants the event nothing is written: emitting is one read
-// where no webhooks are configured.
-func (s *Store) QueueWebhook(ctx context.Context, event, msgID string, payload []byte, only int64) ([]int64, error) {
+// for every enabled endpoint that asked for event, and returns the new
+// deliveries' ids. When no endpoint wants the event nothing is written:
+// emitting is one read where no webhooks are configured.
+func (s *Store) QueueWebhook(ctx context.Context, event, msgID string, payload []byte) ([]int64, error) {
 	all, err := s.WebhookEndpoints(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var targets []int64
 	for _, e := range all {
-		if e.Enabled() && ((only == 0 && e.Wants(event)) || (only != 0 && e.ID == only)) {
+		if e.Enabled() && e.Wants(event) {
 			targets = append(targets, e.ID)
 		}
 	}
@@ -287,4 +285,26 @@ func (s *Store) PendingWebhookDeliveries(ctx context.Context, limit int) ([]int6
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// QueueWebhookTest queues a test message to one endpoint, whatever events
+// it asked for, audited. A disabled endpoint refuses it.
+func (s *Store) QueueWebhookTest(ctx context.Context, actor Actor, endpointID int64, msgID string, payload []byte) (int64, error) {
+	var id int64
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		url, err := s.webhookURL(ctx, tx, endpointID)
+		if err != nil {
+			return err
+		}
+		id, err = s.insert(ctx, tx, `INSERT INTO webhook_deliveries (endpoint_id, event, msg_id, payload, status, created_at)
+			SELECT id, ?, ?, ?, ?, ? FROM webhook_endpoints WHERE id = ? AND disabled_reason = ''`,
+			magazine.EventTest, msgID, string(payload), magazine.DeliveryPending, s.Now().Unix(), endpointID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return magazine.Errorf(magazine.ECONFLICT, "The endpoint is disabled: enable it to send a test event.")
+		} else if err != nil {
+			return fmt.Errorf("queue a test webhook for endpoint %d: %w", endpointID, err)
+		}
+		return s.audit(ctx, tx, actor, "webhook.test", url, msgID)
+	})
+	return id, err
 }

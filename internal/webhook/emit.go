@@ -40,39 +40,56 @@ func (e *Emitter) Emit(ctx context.Context, event string, data any) {
 	if e == nil {
 		return
 	}
-	e.emit(ctx, event, data, 0)
-}
-
-// Test queues a "webhook.test" event to one endpoint, whatever events it
-// asked for. It returns the delivery's id (0 when the endpoint is
-// disabled).
-func (e *Emitter) Test(ctx context.Context, endpointID int64) (int64, error) {
-	ids, err := e.emit(ctx, magazine.EventTest, map[string]any{"endpoint_id": endpointID,
-		"message": "A test event from Masthead's admin. If its signature verifies, deliveries will too."}, endpointID)
-	if err != nil || len(ids) == 0 {
-		return 0, err
-	}
-	return ids[0], nil
-}
-
-func (e *Emitter) emit(ctx context.Context, event string, data any, only int64) ([]int64, error) {
 	// The change is made: its webhook must not be lost because the
 	// request that made it ended.
 	ctx = context.WithoutCancel(ctx)
-	body, err := json.Marshal(Message{Type: event, Timestamp: e.Store.Now().UTC().Truncate(time.Second), Data: data})
+	body, err := e.message(event, data)
 	if err != nil {
-		e.log().ErrorContext(ctx, "encode webhook payload", "event", event, "err", err)
-		return nil, err
+		e.log().ErrorContext(ctx, "encode webhook payload; the event is not sent", "event", event, "err", err)
+		return
 	}
-	ids, err := e.Store.QueueWebhook(ctx, event, NewMsgID(), body, only)
+	ids, err := e.Store.QueueWebhook(ctx, event, NewMsgID(), body)
 	if err != nil {
 		e.log().ErrorContext(ctx, "queue webhook deliveries; the event is not sent", "event", event, "err", err)
-		return nil, err
+		return
 	}
+	e.queued(ctx, ids)
+}
+
+// Test queues a "webhook.test" event to one endpoint, whatever events it
+// asked for, audited as actor's. It returns the delivery's id.
+func (e *Emitter) Test(ctx context.Context, actor store.Actor, endpointID int64) (int64, error) {
+	body, err := e.message(magazine.EventTest, map[string]any{"endpoint_id": endpointID,
+		"message": "A test event from Masthead's admin. If its signature verifies, deliveries will too."})
+	if err != nil {
+		return 0, err
+	}
+	id, err := e.Store.QueueWebhookTest(ctx, actor, endpointID, NewMsgID(), body)
+	if err != nil {
+		return 0, err
+	}
+	e.queued(ctx, []int64{id})
+	return id, nil
+}
+
+// Resend queues delivery id's message again, audited as actor's.
+func (e *Emitter) Resend(ctx context.Context, actor store.Actor, deliveryID int64) (int64, error) {
+	id, err := e.Store.ResendWebhookDelivery(ctx, actor, deliveryID)
+	if err != nil {
+		return 0, err
+	}
+	e.queued(ctx, []int64{id})
+	return id, nil
+}
+
+func (e *Emitter) message(event string, data any) ([]byte, error) {
+	return json.Marshal(Message{Type: event, Timestamp: e.Store.Now().UTC().Truncate(time.Second), Data: data})
+}
+
+func (e *Emitter) queued(ctx context.Context, ids []int64) {
 	if len(ids) > 0 && e.Queued != nil {
 		e.Queued(ctx, ids)
 	}
-	return ids, nil
 }
 
 func (e *Emitter) log() *slog.Logger {

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,6 +40,9 @@ type Sender struct {
 	Store  *store.Store
 	Client *http.Client
 	Log    *slog.Logger
+	// Timeout bounds each attempt; AttemptTimeout unless a test shortens
+	// it.
+	Timeout time.Duration
 }
 
 // NewSender returns a Sender whose client reaches only public addresses,
@@ -51,7 +55,7 @@ func NewSender(st *store.Store, allowLoopback bool, log *slog.Logger) *Sender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{Store: st, Client: c, Log: log}
+	return &Sender{Store: st, Client: c, Log: log, Timeout: AttemptTimeout}
 }
 
 // Attempt makes one attempt at delivery id and records what came of it.
@@ -107,7 +111,7 @@ func (s *Sender) post(ctx context.Context, ep magazine.WebhookEndpoint, d magazi
 		s.Log.ErrorContext(ctx, "sign webhook delivery", "delivery", d.ID, "err", err)
 		return store.WebhookAttempt{Error: "Not sent: the endpoint's secret is damaged; delete the endpoint and create it again."}
 	}
-	ctx, cancel := context.WithTimeout(ctx, AttemptTimeout)
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(s.Timeout, AttemptTimeout))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(d.Payload))
 	if err != nil {
@@ -121,7 +125,7 @@ func (s *Sender) post(ctx context.Context, ep magazine.WebhookEndpoint, d magazi
 	start := time.Now()
 	res, err := s.Client.Do(req)
 	if err != nil {
-		a := store.WebhookAttempt{Took: time.Since(start), Error: failure(err)}
+		a := store.WebhookAttempt{Took: time.Since(start), Error: s.failure(err)}
 		s.Log.InfoContext(ctx, "webhook delivery attempt failed", "delivery", d.ID, "endpoint", ep.ID, "err", err)
 		return a
 	}
@@ -139,14 +143,14 @@ func (s *Sender) post(ctx context.Context, ep magazine.WebhookEndpoint, d magazi
 }
 
 // failure says in words for staff why a request got no answer.
-func failure(err error) string {
+func (s *Sender) failure(err error) string {
 	var refused *httpx.RefusedAddr
 	var timeout interface{ Timeout() bool }
 	switch {
 	case errors.As(err, &refused):
 		return fmt.Sprintf("Not sent: %s. Webhooks go only to public servers.", refused.Error())
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &timeout) && timeout.Timeout()):
-		return fmt.Sprintf("No answer within %s.", AttemptTimeout)
+		return fmt.Sprintf("No answer within %s.", cmp.Or(s.Timeout, AttemptTimeout))
 	}
 	return "Could not connect to the endpoint."
 }

@@ -6,7 +6,8 @@
 // Today the work is scheduled publishing: a periodic job every Period (30 s)
 // publishes the articles whose time has come, and Start publishes those
 // that fell due while the server was stopped before it returns. Smaller
-// periodic jobs deliver mail and delete expired staff sessions.
+// periodic jobs deliver mail and delete expired staff sessions; webhook
+// deliveries have a queue of their own (webhooks.go).
 package jobs
 
 import (

@@ -12,6 +12,7 @@ import (
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/web"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 // readerCmd helps the circulation desk from the shell: give a reader a
@@ -69,14 +70,18 @@ func readerComp(ctx context.Context, args []string, getenv func(string) string, 
 	} else if err != nil {
 		return err
 	}
+	// The deliveries wait in the database for the server's job queue.
+	hooks := &webhook.Emitter{Store: st}
 	reader, err := st.ReaderByEmail(ctx, email)
 	if magazine.IsNotFound(err) {
-		reader, err = st.CreateReader(ctx, email, "")
+		if reader, err = st.CreateReader(ctx, email, ""); err == nil {
+			hooks.Reader(ctx, reader)
+		}
 	}
 	if err != nil {
 		return err
 	}
-	svc := billing.New(st, billing.NewTestMode(), nil, billing.Options{})
+	svc := billing.New(st, billing.NewTestMode(), nil, billing.Options{Webhooks: hooks})
 	id, err := svc.Comp(ctx, reader.ID, plan.ID, day.Add(24*time.Hour), billing.Staff("masthead reader comp"))
 	if err != nil {
 		return usageError(magazine.ErrorMessage(err))

@@ -27,6 +27,7 @@ import (
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 // minHeadroomMB is the least memory --memory-limit-mb must leave beside
@@ -39,7 +40,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs := newFlagSet("serve", "Run the web server: the public site, the JSON API and /healthz (and /metrics on --metrics-addr).", stdout, getenv)
 	var c common
 	var addr, baseURL string
-	var demoMode, trustProxy bool
+	var demoMode, trustProxy, hooksLoopback bool
 	var cacheMB, searchRate, memoryMB int
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
 	var logPolicy httpx.LogPolicy
@@ -48,6 +49,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.str(&baseURL, "base-url", "", "the public URL of the site, for canonical links (default: http://ADDR)")
 	fs.boolean(&demoMode, "demo", "fill an empty database with a demo magazine before serving")
+	fs.boolean(&hooksLoopback, "webhooks-allow-loopback", "let webhook endpoints be on this machine, over http too (http://127.0.0.1:PORT/...): for development and tests only; private networks stay refused")
 	fs.boolean(&trustProxy, "trust-proxy", "behind one reverse proxy that appends X-Forwarded-For: take the client's address from its last entry (for rate limits and logs); never without such a proxy")
 	if err := fs.integer(&cacheMB, "cache-mb", 32, "memory for the anonymous page cache in MiB (0 disables it)"); err != nil {
 		return err
@@ -112,13 +114,19 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	bill, err := billingService(ctx, st, tmpl, log, baseURL, stripeCfg)
+	// The queue starts after the handler is built; until then (before
+	// serving) nothing is queued: webhook deliveries wait in the database
+	// for the queue's first periodic run.
+	var queue *jobs.Queue
+	hooks := &webhook.Emitter{Store: st, Log: log, BaseURL: baseURL, Queued: func(ctx context.Context, ids []int64) {
+		if queue != nil {
+			queue.DeliverWebhooks(ctx, ids)
+		}
+	}}
+	bill, err := billingService(ctx, st, tmpl, log, baseURL, stripeCfg, hooks)
 	if err != nil {
 		return err
 	}
-	// The queue starts after the handler is built; until then (before
-	// serving) nothing is queued.
-	var queue *jobs.Queue
 	mailQueued := func(ctx context.Context) {
 		if queue != nil {
 			if err := queue.DeliverMailNow(ctx); err != nil {
@@ -148,7 +156,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, SearchesPerMinute: searchRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
 		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate,
-		MakeLabels: makeLabels})
+		MakeLabels: makeLabels, Webhooks: hooks, WebhooksAllowLoopback: hooksLoopback})
 	if err != nil {
 		return err
 	}
@@ -157,6 +165,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale,
+		Webhooks: webhook.NewSender(st, hooksLoopback, log), Emit: hooks,
 		Narrate: func(ctx context.Context, id int64) error { _, err := narrator.Render(ctx, id); return err },
 		Labels:  labels.Make})
 	if err != nil {
@@ -180,7 +189,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 
 // billingService runs subscriptions through Stripe when it has a secret
 // key, else in TEST MODE, where no money moves.
-func billingService(ctx context.Context, st *store.Store, tmpl *mail.Templates, log *slog.Logger, baseURL string, sc billing.StripeConfig) (*billing.Service, error) {
+func billingService(ctx context.Context, st *store.Store, tmpl *mail.Templates, log *slog.Logger, baseURL string, sc billing.StripeConfig, hooks *webhook.Emitter) (*billing.Service, error) {
 	pub, err := st.Publication(ctx)
 	if err != nil {
 		return nil, err
@@ -189,7 +198,7 @@ func billingService(ctx context.Context, st *store.Store, tmpl *mail.Templates, 
 	if err != nil {
 		return nil, err
 	}
-	opts := billing.Options{Publication: pub.Name, BaseURL: baseURL, Logger: log, KeyPrefix: prefix}
+	opts := billing.Options{Publication: pub.Name, BaseURL: baseURL, Logger: log, KeyPrefix: prefix, Webhooks: hooks}
 	if sc.SecretKey == "" && sc.WebhookSecret == "" {
 		log.Warn("billing is in TEST MODE: no real payments are taken (set MASTHEAD_STRIPE_SECRET_KEY and MASTHEAD_STRIPE_WEBHOOK_SECRET to use Stripe)")
 		return billing.New(st, billing.NewTestMode(), tmpl, opts), nil

@@ -7,6 +7,7 @@ package admin
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -28,6 +29,7 @@ import (
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 //go:embed templates/*.html
@@ -81,6 +83,12 @@ type Config struct {
 	// MakeLabels queues the making of an issue's labels PDF
 	// (jobs.Queue.MakeLabels); without it no labels are offered.
 	MakeLabels func(ctx context.Context, issueID int64, paper string) error
+	// Webhooks is told what the newsroom publishes and changes, and sends
+	// the Webhooks page's test events; nil sends none.
+	Webhooks *webhook.Emitter
+	// WebhooksAllowLoopback lets endpoints be on this machine over http
+	// (development and tests only).
+	WebhooksAllowLoopback bool
 }
 
 // Admin serves /admin.
@@ -117,6 +125,8 @@ type Admin struct {
 	editions      *edition.Builder
 	buildEditions func(ctx context.Context)
 	makeLabels    func(ctx context.Context, issueID int64, paper string) error
+	hooks         *webhook.Emitter
+	hooksLoopback bool
 }
 
 // New parses the templates.
@@ -143,6 +153,8 @@ func New(cfg Config) (*Admin, error) {
 		editions:      cfg.Editions,
 		buildEditions: cfg.BuildEditions,
 		makeLabels:    cfg.MakeLabels,
+		hooks:         cmp.Or(cfg.Webhooks, &webhook.Emitter{Store: cfg.Store, Log: cfg.Log, BaseURL: strings.TrimRight(cfg.BaseURL, "/")}),
+		hooksLoopback: cfg.WebhooksAllowLoopback,
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -187,7 +199,7 @@ func New(cfg Config) (*Admin, error) {
 }
 
 var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error",
-	"mailbox", "mailbox_message", "ads", "ad",
+	"mailbox", "mailbox_message", "ads", "ad", "webhooks", "webhook",
 	"articles", "editor", "revisions", "revisions_diff", "editor_preview"}
 
 var funcs = template.FuncMap{

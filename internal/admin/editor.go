@@ -211,6 +211,7 @@ func (a *Admin) saveForm(w http.ResponseWriter, r *http.Request, me *store.Sessi
 		}
 		return a.renderEditor(w, r, status, p, f, ed)
 	}
+	a.hooks.ArticleSaved(ctx, ed.Article.Status, rev)
 	if action == store.ActionSchedule && a.schedule != nil {
 		if err := a.schedule(ctx, rev.Input.PublishedAt); err != nil {
 			// The periodic job publishes it anyway, within a minute.

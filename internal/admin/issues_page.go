@@ -245,6 +245,7 @@ func (a *Admin) publishIssue(w http.ResponseWriter, r *http.Request, me *store.S
 	if err != nil {
 		return err
 	}
+	since := a.store.Now()
 	n, err := a.store.PublishIssue(r.Context(), actor(me, r), issue.ID)
 	if err != nil {
 		p := a.newPage(me, issue.Label())
@@ -255,6 +256,7 @@ func (a *Admin) publishIssue(w http.ResponseWriter, r *http.Request, me *store.S
 		}
 		return err
 	}
+	a.hooks.IssuePublished(r.Context(), issue.ID, issue.Published, since)
 	a.requestEditions(r.Context())
 	return &httpx.Redirect{URL: issueURL(issue.ID) + "?done=published&drafts=" + strconv.Itoa(n), Status: http.StatusSeeOther}
 }

@@ -176,5 +176,6 @@ func (a *Admin) restoreRevision(w http.ResponseWriter, r *http.Request, me *stor
 		}
 		return err
 	}
+	a.hooks.ArticleSaved(ctx, ed.Article.Status, rev)
 	return &httpx.Redirect{URL: "/admin/articles/" + strconv.FormatInt(rev.ArticleID, 10) + "?done=" + store.ActionRestore, Status: http.StatusSeeOther}
 }

@@ -137,6 +137,16 @@ func (a *Admin) routes() []route {
 		{"GET /admin/ads/{id}", settings, a.adPage},
 		{"POST /admin/ads/{id}", settings, a.updateAd},
 		{"POST /admin/ads/{id}/delete", settings, a.deleteAd},
+		// Webhooks (webhooks.go): payloads carry readers' addresses, so
+		// only those who manage settings (admins) choose where they go.
+		{"GET /admin/webhooks", settings, a.webhooksPage},
+		{"POST /admin/webhooks", settings, a.createWebhook},
+		{"GET /admin/webhooks/{id}", settings, a.webhookPage},
+		{"POST /admin/webhooks/{id}/test", settings, a.testWebhook},
+		{"POST /admin/webhooks/{id}/disable", settings, a.disableWebhook},
+		{"POST /admin/webhooks/{id}/enable", settings, a.enableWebhook},
+		{"POST /admin/webhooks/{id}/delete", settings, a.deleteWebhook},
+		{"POST /admin/webhooks/{id}/deliveries/{delivery}/resend", settings, a.resendWebhook},
 		{"GET /admin/settings", settings, a.settingsPage},
 		{"POST /admin/settings", settings, a.saveSettings},
 		// Articles: the list, the editor and revisions. write_own opens the

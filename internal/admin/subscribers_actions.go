@@ -177,7 +177,9 @@ func (a *Admin) compByEmail(w http.ResponseWriter, r *http.Request, me *store.Se
 	if err == nil {
 		reader, err = a.store.ReaderByEmail(ctx, email)
 		if magazine.IsNotFound(err) {
-			reader, err = a.store.CreateReader(ctx, email, "")
+			if reader, err = a.store.CreateReader(ctx, email, ""); err == nil {
+				a.hooks.Reader(ctx, reader)
+			}
 		}
 	}
 	var id int64

@@ -12,6 +12,7 @@ import (
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 // DefaultGracePeriod is how long a past-due subscription keeps access
@@ -29,6 +30,9 @@ type Options struct {
 	// (store.InstallID): a fresh database would otherwise reuse the keys of
 	// an old one against the same provider account. Default "masthead".
 	KeyPrefix string
+	// Webhooks is told of subscriptions created, changed, canceled and
+	// refunded; nil sends none.
+	Webhooks *webhook.Emitter
 }
 
 // Service runs subscriptions: checkout, the state machine, cancel, resume,
@@ -161,7 +165,7 @@ func (s *Service) StartCheckout(ctx context.Context, readerID, planID int64, int
 	if err != nil {
 		return Checkout{}, err
 	}
-	err = s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	err = s.billing(ctx, func(btx *store.BillingTx) error {
 		sub.ID, err = btx.InsertSubscription(sub, store.SubEvent{Kind: "checkout_started", Actor: "reader",
 			Detail: fmt.Sprintf("%s, %s per %s", plan.Name, formatMoney(amount, plan.Currency), interval)})
 		return err
@@ -178,7 +182,7 @@ func (s *Service) StartCheckout(ctx context.Context, readerID, planID int64, int
 		return Checkout{}, fmt.Errorf("start %s checkout for subscription %d: %w", s.p.Name(), sub.ID, err)
 	}
 	co.SubscriptionID = sub.ID
-	err = s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	err = s.billing(ctx, func(btx *store.BillingTx) error {
 		cur, err := btx.Subscription(sub.ID)
 		if err != nil {
 			return err
@@ -212,9 +216,15 @@ func (s *Service) Apply(ctx context.Context, ev Event) error {
 	if ev.ID == "" {
 		return magazine.Errorf(magazine.EINVALID, "A provider event needs an id.")
 	}
+	var changes []store.SubChange
 	_, err := s.st.ApplyWebhook(ctx, s.p.Name(), ev.ID, string(ev.Type), func(btx *store.BillingTx) error {
-		return s.apply(btx, ev)
+		err := s.apply(btx, ev)
+		changes = btx.Changes()
+		return err
 	})
+	if err == nil {
+		s.emit(ctx, changes)
+	}
 	if err != nil {
 		return fmt.Errorf("apply %s event %s (%s): %w", s.p.Name(), ev.ID, ev.Type, err)
 	}
@@ -241,7 +251,7 @@ func (s *Service) Cancel(ctx context.Context, subID int64, who Actor) error {
 			return fmt.Errorf("cancel subscription %d at %s: %w", sub.ID, s.p.Name(), err)
 		}
 	}
-	return s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	return s.billing(ctx, func(btx *store.BillingTx) error {
 		cur, err := btx.Subscription(subID)
 		if err != nil || cur.CancelAtPeriodEnd {
 			return err // a double submission: the first one did it
@@ -272,7 +282,7 @@ func (s *Service) CancelNow(ctx context.Context, subID int64, who Actor) error {
 			return fmt.Errorf("cancel subscription %d at %s: %w", sub.ID, s.p.Name(), err)
 		}
 	}
-	return s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	return s.billing(ctx, func(btx *store.BillingTx) error {
 		cur, err := btx.Subscription(subID)
 		if err != nil || isTerminal(cur.Status) {
 			return err
@@ -318,7 +328,7 @@ func (s *Service) ChangePlan(ctx context.Context, subID, planID int64, interval 
 	if err := s.p.ChangePlan(ctx, sub, plan, interval, amount, key); err != nil {
 		return fmt.Errorf("change plan of subscription %d at %s: %w", sub.ID, s.p.Name(), err)
 	}
-	return s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	return s.billing(ctx, func(btx *store.BillingTx) error {
 		cur, err := btx.Subscription(subID)
 		if err != nil {
 			return err
@@ -351,7 +361,7 @@ func (s *Service) Resume(ctx context.Context, subID int64, who Actor) error {
 			return fmt.Errorf("resume subscription %d at %s: %w", sub.ID, s.p.Name(), err)
 		}
 	}
-	return s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	return s.billing(ctx, func(btx *store.BillingTx) error {
 		cur, err := btx.Subscription(subID)
 		if err != nil || !cur.CancelAtPeriodEnd {
 			return err
@@ -372,7 +382,7 @@ func (s *Service) Refund(ctx context.Context, subID int64, who Actor) error {
 	var pay store.Payment
 	var sub store.Subscription
 	key := ""
-	err := s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	err := s.billing(ctx, func(btx *store.BillingTx) error {
 		var err error
 		if sub, err = btx.Subscription(subID); err != nil {
 			return err
@@ -400,11 +410,11 @@ func (s *Service) Refund(ctx context.Context, subID int64, who Actor) error {
 	}
 	refundID, err := s.p.Refund(ctx, pay, key)
 	if err != nil {
-		rerr := s.st.Billing(context.WithoutCancel(ctx), func(btx *store.BillingTx) error { return btx.ReleaseRefund(pay.ID) })
+		rerr := s.billing(context.WithoutCancel(ctx), func(btx *store.BillingTx) error { return btx.ReleaseRefund(pay.ID) })
 		return errors.Join(fmt.Errorf("refund payment %d at %s: %w", pay.ID, s.p.Name(), err), rerr)
 	}
 	ctx = context.WithoutCancel(ctx) // the money has gone back: record it whatever the caller does
-	err = s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	err = s.billing(ctx, func(btx *store.BillingTx) error {
 		// The subscription first, then the payment: the order the claim
 		// above takes them in, so that two refunds cannot deadlock.
 		cur, err := btx.Subscription(subID)
@@ -454,7 +464,7 @@ func (s *Service) Comp(ctx context.Context, readerID, planID int64, until time.T
 		return 0, err
 	}
 	var id int64
-	err := s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	err := s.billing(ctx, func(btx *store.BillingTx) error {
 		sub := store.Subscription{Provider: "comp"}
 		sub.ReaderID, sub.PlanID, sub.Status, sub.Comp, sub.CurrentPeriodEnd = readerID, planID, magazine.SubActive, true, until
 		var err error

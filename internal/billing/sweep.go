@@ -60,7 +60,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 
 // endAt ends a subscription as of the end of its period.
 func (s *Service) endAt(ctx context.Context, subID int64, st magazine.SubStatus, kind, detail string) error {
-	return s.st.Billing(ctx, func(btx *store.BillingTx) error {
+	return s.billing(ctx, func(btx *store.BillingTx) error {
 		sub, err := btx.Subscription(subID)
 		if err != nil || isTerminal(sub.Status) {
 			return err

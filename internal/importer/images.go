@@ -5,16 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"os"
 	"path"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
@@ -159,7 +157,7 @@ func (im *Images) fetch(ctx context.Context, src string) ([]byte, error) {
 		return nil, errors.New("not a web address")
 	}
 	if im.client == nil {
-		im.client = publicClient(im.AllowLoopback)
+		im.client = httpx.PublicClient(im.AllowLoopback, 30*time.Second)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -169,9 +167,9 @@ func (im *Images) fetch(ctx context.Context, src string) ([]byte, error) {
 	}
 	res, err := im.client.Do(req)
 	if err != nil {
-		var refused *refusedAddr
+		var refused *httpx.RefusedAddr
 		if errors.As(err, &refused) {
-			return nil, refused
+			return nil, fmt.Errorf("%w; not fetched", refused)
 		}
 		return nil, errors.New("could not be fetched")
 	}
@@ -180,54 +178,4 @@ func (im *Images) fetch(ctx context.Context, src string) ([]byte, error) {
 		return nil, fmt.Errorf("the server answered %s", res.Status)
 	}
 	return readLimited(res.Body)
-}
-
-// refusedAddr is a fetch the dialer would not make.
-type refusedAddr struct{ ip netip.Addr }
-
-func (r *refusedAddr) Error() string {
-	return "its address " + r.ip.String() + " is private or local; not fetched"
-}
-
-// publicClient is an HTTP client that connects only to public addresses:
-// the check is on the address actually dialled, after DNS, so a name that
-// resolves to 127.0.0.1 or 10.0.0.5 (or a redirect to one) is refused.
-func publicClient(allowLoopback bool) *http.Client {
-	d := &net.Dialer{Timeout: 10 * time.Second, Control: func(network, address string, _ syscall.RawConn) error {
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil {
-			return err
-		}
-		if ip := ap.Addr().Unmap(); !publicAddr(ip) && !(allowLoopback && ip.IsLoopback()) {
-			return &refusedAddr{ip: ip}
-		}
-		return nil
-	}}
-	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		Proxy: nil, DialContext: d.DialContext, TLSHandshakeTimeout: 10 * time.Second, MaxIdleConnsPerHost: 4,
-	}}
-}
-
-// nonPublic are ranges that are not the public internet besides those
-// netip names: carrier-grade NAT, benchmarking, documentation, 6to4 relay.
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("192.0.2.0/24"),
-	netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("203.0.113.0/24"),
-	netip.MustParsePrefix("240.0.0.0/4"), netip.MustParsePrefix("64:ff9b::/96"),
-	netip.MustParsePrefix("2001:db8::/32"),
-}
-
-// publicAddr reports whether ip is on the public internet.
-func publicAddr(ip netip.Addr) bool {
-	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() || ip.IsLinkLocalUnicast() ||
-		ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast() {
-		return false
-	}
-	for _, p := range nonPublic {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	return true
 }

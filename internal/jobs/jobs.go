@@ -6,7 +6,8 @@
 // Today the work is scheduled publishing: a periodic job every Period (30 s)
 // publishes the articles whose time has come, and Start publishes those
 // that fell due while the server was stopped before it returns. Smaller
-// periodic jobs deliver mail and delete expired staff sessions.
+// periodic jobs deliver mail and delete expired staff sessions; webhook
+// deliveries have a queue of their own (webhooks.go).
 package jobs
 
 import (
@@ -27,6 +28,7 @@ import (
 
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 // DefaultPeriod is how often the queue looks for articles that are due. A
@@ -75,6 +77,14 @@ type Config struct {
 	// Labels, if set, makes an issue's labels PDF on a paper size
 	// (fulfilment.LabelMaker.Make), for the jobs MakeLabels queues.
 	Labels func(ctx context.Context, issueID int64, paper string) error
+	// Webhooks, if set, delivers webhooks (on the webhooks queue, with
+	// WebhookAttempts attempts spaced by WebhookBackoff; tests shorten
+	// both) and looks for undelivered ones every WebhookPeriod.
+	Webhooks        *webhook.Sender
+	WebhookAttempts int
+	WebhookBackoff  func(attempt int) time.Duration
+	// Emit, if set, is told what the publishing runs publish.
+	Emit *webhook.Emitter
 	// AfterSessionCleanup, when set, is called after every such run with
 	// how many sessions it deleted (tests wait on it).
 	AfterSessionCleanup func(n int, err error)
@@ -185,6 +195,14 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 	}
+	if cfg.Webhooks != nil {
+		if err := river.AddWorkerSafely(workers, &webhookWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		if err := river.AddWorkerSafely(workers, &queueWebhooksWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	if cfg.Narrate != nil {
 		if err := river.AddWorkerSafely(workers, &narrateWorker{q: q}); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
@@ -212,6 +230,10 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Narrate != nil {
 		rc.Queues[NarrateQueue] = river.QueueConfig{MaxWorkers: 1}
 		rc.PeriodicJobs = append(rc.PeriodicJobs, every(NarratePeriod, FindNarrationsArgs{}, "find_narrations"))
+	}
+	if cfg.Webhooks != nil {
+		rc.Queues[WebhookQueue] = river.QueueConfig{MaxWorkers: 4}
+		rc.PeriodicJobs = append(rc.PeriodicJobs, every(min(WebhookPeriod, cfg.Period), QueueWebhooksArgs{}, "queue_webhooks"))
 	}
 	if cfg.Sweep != nil {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, every(SweepPeriod, SweepSubscriptionsArgs{}, "sweep_subscriptions"))

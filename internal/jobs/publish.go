@@ -45,6 +45,8 @@ func (q *Queue) publish(ctx context.Context) error {
 	if len(ids) > 0 {
 		q.cfg.Log.Info("published scheduled articles", "ids", ids)
 	}
+	q.cfg.Emit.Articles(ctx, magazine.EventArticlePublished, ids...)
+	since := q.cfg.Store.Now()
 	issues, err := q.cfg.Store.PublishDueIssues(ctx, now)
 	if q.cfg.AfterPublishIssues != nil {
 		q.cfg.AfterPublishIssues(issues, err)
@@ -55,6 +57,9 @@ func (q *Queue) publish(ctx context.Context) error {
 	}
 	if len(issues) > 0 {
 		q.cfg.Log.Info("published scheduled issues", "ids", issues)
+	}
+	for _, id := range issues {
+		q.cfg.Emit.IssuePublished(ctx, id, false, since)
 	}
 	if q.client == nil { // the catch-up run in Start
 		return nil

@@ -28,6 +28,7 @@ import (
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/web"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 // Config is what the server needs.
@@ -70,6 +71,10 @@ type Config struct {
 	// BuildEditions asks the job queue for a build run now.
 	Editions      *edition.Builder
 	BuildEditions func(ctx context.Context)
+	// Webhooks is told of what happens (webhook.Emitter); nil sends none.
+	// WebhooksAllowLoopback lets the admin save endpoints on this machine.
+	Webhooks              *webhook.Emitter
+	WebhooksAllowLoopback bool
 	// LogPolicy says which requests are logged at info (httpx.LogPolicy).
 	LogPolicy httpx.LogPolicy
 	// Metrics is where the HTTP layer's collectors are registered
@@ -131,7 +136,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 
 	site, err := web.New(web.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
-		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio})
+		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio, Webhooks: cfg.Webhooks})
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +151,7 @@ func New(cfg Config) (http.Handler, error) {
 	// The admin never goes through the page cache: every response is private.
 	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now,
 		Schedule: cfg.Schedule, PreviewPage: site.Preview, MailQueued: cfg.MailQueued, Editions: cfg.Editions, BuildEditions: cfg.BuildEditions,
-		Audio: cfg.Audio, Narrate: cfg.Narrate, MakeLabels: cfg.MakeLabels})
+		Audio: cfg.Audio, Narrate: cfg.Narrate, MakeLabels: cfg.MakeLabels, Webhooks: cfg.Webhooks, WebhooksAllowLoopback: cfg.WebhooksAllowLoopback})
 	if err != nil {
 		return nil, err
 	}

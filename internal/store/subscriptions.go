@@ -221,10 +221,23 @@ func (s *Store) SubscriptionEvents(ctx context.Context, subID int64) ([]SubEvent
 // e-mail and the webhook event that caused it commit together or not at
 // all.
 type BillingTx struct {
-	s   *Store
-	tx  *sql.Tx
-	ctx context.Context
+	s       *Store
+	tx      *sql.Tx
+	ctx     context.Context
+	changes []SubChange
 }
+
+// SubChange is a subscription a billing transaction wrote, and the status
+// it had before (empty for a new one): the billing service tells webhooks
+// about them once the transaction commits.
+type SubChange struct {
+	Sub  Subscription
+	From magazine.SubStatus
+}
+
+// Changes returns the subscriptions written so far in this transaction,
+// in order.
+func (b *BillingTx) Changes() []SubChange { return b.changes }
 
 // Billing runs fn in one write transaction.
 func (s *Store) Billing(ctx context.Context, fn func(btx *BillingTx) error) error {
@@ -344,6 +357,8 @@ func (b *BillingTx) InsertSubscription(sub Subscription, ev SubEvent) (int64, er
 		}
 	}
 	ev.SubscriptionID, ev.ToStatus = id, sub.Status
+	sub.ID = id
+	b.changes = append(b.changes, SubChange{Sub: sub})
 	return id, b.AddEvent(ev)
 }
 
@@ -368,6 +383,7 @@ func (b *BillingTx) SaveSubscription(sub Subscription, from magazine.SubStatus, 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("Subscription")
 	}
+	b.changes = append(b.changes, SubChange{Sub: sub, From: from})
 	if ev.Kind == "" {
 		return nil
 	}

@@ -163,6 +163,10 @@ func (s *Site) useLink(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(r.Context(), "reader signed in", "reader", reader.ID, "purpose", l.Purpose)
+	if l.Purpose == store.LinkSignUp && reader.CreatedAt.Equal(reader.VerifiedAt) {
+		// The link made the account: it is created verified, at once.
+		s.hooks.Reader(r.Context(), reader)
+	}
 	s.trustDevice(w, r, reader.ID)
 	target := "/account?signed_in=1"
 	if l.Purpose == store.LinkEmailChange {

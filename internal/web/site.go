@@ -29,6 +29,7 @@ import (
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/webhook"
 )
 
 //go:embed templates/*.html
@@ -56,6 +57,7 @@ type Site struct {
 	now          func() time.Time
 	logLinks     bool
 	mailQueued   func(ctx context.Context)
+	hooks        *webhook.Emitter
 	cookies      auth.Cookies // the reader's session cookie
 	staffCookies auth.Cookies
 	cop          *http.CrossOriginProtection
@@ -118,6 +120,8 @@ type Config struct {
 	// Audio narrates articles for readers with the audio entitlement; nil
 	// shows no player.
 	Audio *audio.Narrator
+	// Webhooks is told of readers who make an account; nil sends none.
+	Webhooks *webhook.Emitter
 }
 
 // New parses the templates and hashes the assets.
@@ -127,7 +131,7 @@ func New(cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
-		billing: cfg.Billing, audio: cfg.Audio, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
+		billing: cfg.Billing, audio: cfg.Audio, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, hooks: cfg.Webhooks, cop: http.NewCrossOriginProtection(),
 		common: auth.NewCommonPasswords()}
 	s.editions.limit, s.shells.limit = editionCacheMax, 1024
 	if s.now == nil {

@@ -161,7 +161,9 @@ func (s *Site) startCheckout(w http.ResponseWriter, r *http.Request) error {
 		}
 		reader, err := s.store.ReaderByEmail(ctx, email)
 		if magazine.IsNotFound(err) {
-			reader, err = s.store.CreateReader(ctx, email, "")
+			if reader, err = s.store.CreateReader(ctx, email, ""); err == nil {
+				s.hooks.Reader(ctx, reader)
+			}
 		}
 		if err != nil {
 			return fail(err)

@@ -32,10 +32,15 @@ import (
 
 // Config is what the server needs.
 type Config struct {
-	Store   *store.Store
-	Files   media.Storage
-	Log     *slog.Logger
-	BaseURL string
+	Store *store.Store
+	Files media.Storage
+	// Links sends readers to the object store for files (see
+	// web.FileLinks), at FileOrigin, which the pages' CSP then allows
+	// for images and audio.
+	Links      web.FileLinks
+	FileOrigin string
+	Log        *slog.Logger
+	BaseURL    string
 	// CacheBytes bounds the anonymous page cache; 0 means 32 MiB, a
 	// negative value disables it.
 	CacheBytes int
@@ -128,7 +133,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 
 	site, err := web.New(web.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
-		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio})
+		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio, Links: cfg.Links})
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +173,11 @@ func New(cfg Config) (http.Handler, error) {
 	})
 
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
-	h := httpx.SecurityHeaders(httpx.Observe(httpx.CleanQuery(mux, plainError), cfg.Log, metrics, plainError, cfg.LogPolicy), https)
+	var origins []string
+	if cfg.FileOrigin != "" && (cfg.Links.Public || cfg.Links.Private) {
+		origins = append(origins, cfg.FileOrigin)
+	}
+	h := httpx.SecurityHeaders(httpx.Observe(httpx.CleanQuery(mux, plainError), cfg.Log, metrics, plainError, cfg.LogPolicy), https, origins...)
 	if cfg.TrustProxy {
 		h = httpx.TrustProxy(h)
 	}

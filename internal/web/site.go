@@ -41,6 +41,7 @@ var staticFS embed.FS
 type Site struct {
 	store   *store.Store
 	files   media.Storage
+	links   FileLinks
 	log     *slog.Logger
 	baseURL string
 	surface *httpx.Surface
@@ -118,6 +119,9 @@ type Config struct {
 	// Audio narrates articles for readers with the audio entitlement; nil
 	// shows no player.
 	Audio *audio.Narrator
+	// Links sends readers to the object store for files instead of
+	// serving them (when Files can presign).
+	Links FileLinks
 }
 
 // New parses the templates and hashes the assets.
@@ -126,7 +130,7 @@ func New(cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
+	s := &Site{store: cfg.Store, files: cfg.Files, links: cfg.Links, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
 		billing: cfg.Billing, audio: cfg.Audio, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, cop: http.NewCrossOriginProtection(),
 		common: auth.NewCommonPasswords()}
 	s.editions.limit, s.shells.limit = editionCacheMax, 1024

@@ -232,7 +232,17 @@ func dbName(c common) string {
 // openAll opens the database (applying our migrations and River's when
 // migrate is set) and the media storage: the bucket, which must answer,
 // or the media folder.
+//
+// A bucket is checked first, so that one that cannot be used stops the
+// command before it migrates anything.
 func openAll(ctx context.Context, c common, sf storageFlags, migrate bool) (*store.Store, media.Storage, error) {
+	var files media.Storage
+	if sf.s3On() {
+		var err error
+		if files, err = sf.open(ctx, c); err != nil {
+			return nil, nil, err
+		}
+	}
 	st, err := store.Open(ctx, store.Options{Database: c.databaseDSN(), Migrate: migrate})
 	if err != nil {
 		return nil, nil, err
@@ -243,10 +253,11 @@ func openAll(ctx context.Context, c common, sf storageFlags, migrate bool) (*sto
 			return nil, nil, err
 		}
 	}
-	files, err := sf.open(ctx, c)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
+	if files == nil {
+		if files, err = sf.open(ctx, c); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
 	}
 	return st, files, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/auth"
 	"github.com/masthead-press/masthead/internal/demo"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/media/s3test"
+	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/web"
 )
@@ -178,5 +181,54 @@ func TestS3Redirects(t *testing.T) {
 	csp := e.get("/", "").Header().Get("Content-Security-Policy")
 	if !strings.Contains(csp, "media-src 'self' "+origin) || !strings.Contains(csp, "img-src 'self' data: https: "+origin) {
 		t.Errorf("CSP %q does not let in %s", csp, origin)
+	}
+}
+
+// TestS3Narration: narration works on a bucket (the first play narrates,
+// stores its segments and file there, and streams), and with private links
+// on, later plays are redirects to a short-lived presigned URL, only for
+// the listener: readers without audio still get a 403 and no link.
+func TestS3Narration(t *testing.T) {
+	t.Parallel()
+	f := newAudioFixture(t)
+	files := s3test.Storage(t)
+	narrator := &audio.Narrator{Store: f.st, Files: files}
+	h, err := server.New(server.Config{Store: f.st, Files: files, Links: web.FileLinks{Private: true}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		BaseURL: "https://mag.example", Billing: f.svc, Audio: narrator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.h = h
+	url := "/articles/" + f.gated.Slug + "/audio.mp3"
+	first := f.get(t, url, "Cookie", f.listener)
+	if first.status != http.StatusOK || !isMP3(first.body) {
+		t.Fatalf("the first play: %d, %d bytes", first.status, len(first.body))
+	}
+	aa, err := f.st.ArticleAudio(context.Background(), f.gated.ID)
+	if err != nil || aa.FileKey == "" {
+		t.Fatalf("no narration recorded: %+v %v", aa, err)
+	}
+	if _, err := files.Size(context.Background(), aa.FileKey); err != nil {
+		t.Fatalf("the narration is not in the bucket: %v", err)
+	}
+
+	for _, cookie := range []string{"", f.reading} {
+		if r := f.get(t, url, "Cookie", cookie); r.status != http.StatusForbidden || r.header.Get("Location") != "" {
+			t.Errorf("a reader without audio: %d to %q", r.status, r.header.Get("Location"))
+		}
+	}
+	r := f.get(t, url, "Cookie", f.listener)
+	loc := r.header.Get("Location")
+	if r.status != http.StatusFound || !strings.Contains(loc, "X-Amz-Expires=600") || r.header.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("a later play: %d to %q (Cache-Control %q), want a private redirect to a 10-minute link", r.status, loc, r.header.Get("Cache-Control"))
+	}
+	resp, err := http.Get(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || int64(len(body)) != aa.Bytes || !isMP3(string(body)) || resp.Header.Get("Content-Type") != "audio/mpeg" {
+		t.Errorf("the presigned narration: %d, %d bytes of %d, %q", resp.StatusCode, len(body), aa.Bytes, resp.Header.Get("Content-Type"))
 	}
 }

@@ -114,6 +114,13 @@ func (s *S3) Check(ctx context.Context) error {
 	return nil
 }
 
+// unavailable is a failure of the bucket at run time: the user sees that
+// the file store did not answer (503), the log the cause, which names
+// the server and what to check.
+func (s *S3) unavailable(format string, key string, err error) error {
+	return fmt.Errorf("%w: "+format+" in %w", magazine.Errorf(magazine.EUNAVAILABLE, "The file store did not answer, so nothing was stored or sent. Try again in a minute; if it goes on, tell the site's administrator."), key, s.explain(err))
+}
+
 // explain turns a client error into one line naming the server and what
 // to check.
 func (s *S3) explain(err error) error {
@@ -155,7 +162,7 @@ func (s *S3) PutReader(ctx context.Context, key string, r io.Reader, size int64)
 		opts.ContentType = "application/octet-stream"
 	}
 	if _, err := s.client.PutObject(ctx, s.bucket, key, r, size, opts); err != nil {
-		return fmt.Errorf("store %s in %w", key, s.explain(err))
+		return s.unavailable("store %s", key, err)
 	}
 	return nil
 }
@@ -184,7 +191,7 @@ func (s *S3) Open(ctx context.Context, key string) (File, error) {
 		if notFound(err) {
 			return nil, magazine.Errorf(magazine.ENOTFOUND, "File not found.")
 		}
-		return nil, fmt.Errorf("open media %s in %w", key, s.explain(err))
+		return nil, s.unavailable("open media %s", key, err)
 	}
 	return s3File{Object: obj, mod: st.LastModified}, nil
 }
@@ -196,7 +203,7 @@ func (s *S3) Size(ctx context.Context, key string) (int64, error) {
 	if notFound(err) {
 		return 0, magazine.Errorf(magazine.ENOTFOUND, "File not found.")
 	} else if err != nil {
-		return 0, fmt.Errorf("look up media %s in %w", key, s.explain(err))
+		return 0, s.unavailable("look up media %s", key, err)
 	}
 	return st.Size, nil
 }
@@ -207,7 +214,7 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 		return magazine.Errorf(magazine.EINVALID, "Bad media key %q.", key)
 	}
 	if err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil && !notFound(err) {
-		return fmt.Errorf("delete media %s in %w", key, s.explain(err))
+		return s.unavailable("delete media %s", key, err)
 	}
 	return nil
 }
@@ -248,7 +255,7 @@ func (s *S3) Link(ctx context.Context, key string, ttl time.Duration, opts LinkO
 	}
 	u, err := s.client.PresignedGetObject(ctx, s.bucket, key, ttl, q)
 	if err != nil {
-		return "", fmt.Errorf("presign media %s in %w", key, s.explain(err))
+		return "", s.unavailable("presign media %s", key, err)
 	}
 	return u.String(), nil
 }

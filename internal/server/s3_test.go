@@ -232,3 +232,29 @@ func TestS3Narration(t *testing.T) {
 		t.Errorf("the presigned narration: %d, %d bytes of %d, %q", resp.StatusCode, len(body), aa.Bytes, resp.Header.Get("Content-Type"))
 	}
 }
+
+// TestS3FailingWhileRunning: when the bucket stops answering, pages that
+// need no file are served as before, and files are a plain 503 whose
+// text says nothing of S3.
+func TestS3FailingWhileRunning(t *testing.T) {
+	t.Parallel()
+	e, _, image, _, _ := s3Env(t, web.FileLinks{})
+	cfg := s3test.Config(t)
+	cfg.SecretKey = "wrong"
+	broken, err := media.NewS3(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h, err = server.New(server.Config{Store: e.st, Files: broken, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "https://mag.example", Billing: e.svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := e.get("/", ""); rec.Code != http.StatusOK {
+		t.Errorf("the home page with the bucket down: %d", rec.Code)
+	}
+	rec := e.get(image, "")
+	if body := rec.Body.String(); rec.Code != http.StatusServiceUnavailable || !strings.Contains(body, "file store did not answer") ||
+		strings.Contains(body, "Signature") || strings.Contains(body, cfg.Endpoint) {
+		t.Errorf("an image with the bucket down: %d %.300q", rec.Code, body)
+	}
+}

@@ -79,7 +79,11 @@ func audioBackfill(ctx context.Context, args []string, getenv func(string) strin
 	fs := newFlagSet("audio backfill", "Narrate the archive: every published article without a narration, newest first.", stdout, getenv)
 	var c common
 	var since string
+	var sf storageFlags
 	fs.common(&c)
+	if err := fs.storage(&sf); err != nil {
+		return err
+	}
 	fs.StringVar(&since, "since", "", "only articles published on or after this day, YYYY-MM-DD (default: all)")
 	if err := fs.parse(args); err != nil {
 		return ignoreHelp(err)
@@ -95,7 +99,7 @@ func audioBackfill(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	st, files, err := openAll(ctx, c, false)
+	st, files, err := openAll(ctx, c, sf, false)
 	if err != nil {
 		return err
 	}

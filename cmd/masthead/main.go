@@ -45,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return searchCmd(ctx, rest, getenv, stdout, stderr)
 	case "audio":
 		return audioCmd(ctx, rest, getenv, stdout, stderr)
+	case "media":
+		return mediaCmd(ctx, rest, getenv, stdout)
 	case "doctor":
 		return doctorCmd(ctx, rest, getenv, stdout)
 	case "version", "--version", "-version":
@@ -76,6 +78,7 @@ Commands:
   import    import print subscribers from a fulfilment house: masthead import print-subscribers FILE --dry-run
   search    rebuild the full-text search index: masthead search reindex
   audio     narrate the archive, or a text file: masthead audio help
+  media     copy the media folder into an S3 bucket: masthead media migrate --to s3 --s3-bucket B
   doctor    list the optional tools (speech engines, ffmpeg...) and how to install them
   version   print the version
   help      show this help, or the flags of a command: masthead help serve
@@ -102,7 +105,7 @@ func helpFor(ctx context.Context, cmd string, getenv func(string) string, stdout
 		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
 	case "doctor":
 		return run(ctx, []string{"masthead", cmd, "-h"}, getenv, stdout, stderr)
-	case "user", "reader", "search", "audio", "import":
+	case "user", "reader", "search", "audio", "import", "media":
 		return run(ctx, []string{"masthead", cmd, "help"}, getenv, stdout, stderr)
 	}
 	return usageError(fmt.Sprintf("no help for unknown command %q", cmd))

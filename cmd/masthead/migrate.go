@@ -43,7 +43,11 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	var c common
 	var articles int
 	var seed int
+	var sf storageFlags
 	fs.common(&c)
+	if err := fs.storage(&sf); err != nil {
+		return err
+	}
 	if err := fs.integer(&articles, "articles", 0, "generate a magazine of about this many articles (for benchmarks), e.g. 150000"); err != nil {
 		return err
 	}
@@ -59,7 +63,7 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if articles < 0 || articles > 5_000_000 {
 		return usageError("--articles must be between 1 and 5000000")
 	}
-	st, files, err := openAll(ctx, c, true)
+	st, files, err := openAll(ctx, c, sf, true)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/url"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -27,6 +26,7 @@ import (
 	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
+	"github.com/masthead-press/masthead/internal/web"
 	"github.com/masthead-press/masthead/internal/webhook"
 )
 
@@ -45,7 +45,13 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
 	var logPolicy httpx.LogPolicy
 	var stripeCfg billing.StripeConfig
+	var sf storageFlags
+	var linkMode string
 	fs.common(&c)
+	if err := fs.storage(&sf); err != nil {
+		return err
+	}
+	fs.str(&linkMode, "s3-redirect", "none", "send readers to the bucket by short-lived presigned URLs instead of serving files through Masthead: none, public (images) or all (images, and narrations and editions after their access check)")
 	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.str(&baseURL, "base-url", "", "the public URL of the site, for canonical links (default: http://ADDR)")
 	fs.boolean(&demoMode, "demo", "fill an empty database with a demo magazine before serving")
@@ -85,11 +91,15 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if memoryMB > 0 {
 		debug.SetMemoryLimit(int64(memoryMB) << 20)
 	}
+	links, err := fileLinks(linkMode, sf)
+	if err != nil {
+		return err
+	}
 	log, err := c.logger(stderr)
 	if err != nil {
 		return err
 	}
-	st, files, err := openAll(ctx, c, true)
+	st, files, err := openAll(ctx, c, sf, true)
 	if err != nil {
 		return err
 	}
@@ -152,8 +162,14 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	makeLabels := func(ctx context.Context, issueID int64, paper string) error {
 		return queue.MakeLabels(ctx, issueID, paper) // serving starts after the queue
 	}
+	var fileOrigin string
+	if b, ok := files.(*media.S3); ok && (links.Public || links.Private) {
+		if fileOrigin, err = b.Origin(ctx); err != nil {
+			return err
+		}
+	}
 	registry := server.NewMetricsRegistry()
-	h, err := server.New(server.Config{Store: st, Files: files, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, SearchesPerMinute: searchRate,
+	h, err := server.New(server.Config{Store: st, Files: files, Links: links, FileOrigin: fileOrigin, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, SearchesPerMinute: searchRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
 		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate,
 		MakeLabels: makeLabels, Webhooks: hooks, WebhooksAllowLoopback: hooksLoopback})
@@ -185,6 +201,25 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	return server.Serve(ctx, addr, h, log, func(a net.Addr) {
 		fmt.Fprintf(stdout, "Masthead is serving %s on %s (%s database)\nOpen %s/\n", dbName(c), a, st.Dialect(), strings.TrimRight(baseURL, "/"))
 	})
+}
+
+// fileLinks reads --s3-redirect.
+func fileLinks(mode string, sf storageFlags) (web.FileLinks, error) {
+	var l web.FileLinks
+	switch mode {
+	case "none", "":
+		return l, nil
+	case "public":
+		l.Public = true
+	case "all":
+		l.Public, l.Private = true, true
+	default:
+		return l, usageError(fmt.Sprintf("--s3-redirect %q: use none, public or all", mode))
+	}
+	if !sf.s3On() {
+		return l, usageError("--s3-redirect " + mode + " needs --s3-bucket: files on disk are always served through Masthead")
+	}
+	return l, nil
 }
 
 // billingService runs subscriptions through Stripe when it has a secret
@@ -227,8 +262,19 @@ func dbName(c common) string {
 }
 
 // openAll opens the database (applying our migrations and River's when
-// migrate is set) and the media folder.
-func openAll(ctx context.Context, c common, migrate bool) (*store.Store, media.Storage, error) {
+// migrate is set) and the media storage: the bucket, which must answer,
+// or the media folder.
+//
+// A bucket is checked first, so that one that cannot be used stops the
+// command before it migrates anything.
+func openAll(ctx context.Context, c common, sf storageFlags, migrate bool) (*store.Store, media.Storage, error) {
+	var files media.Storage
+	if sf.s3On() {
+		var err error
+		if files, err = sf.open(ctx, c); err != nil {
+			return nil, nil, err
+		}
+	}
 	st, err := store.Open(ctx, store.Options{Database: c.databaseDSN(), Migrate: migrate})
 	if err != nil {
 		return nil, nil, err
@@ -239,10 +285,11 @@ func openAll(ctx context.Context, c common, migrate bool) (*store.Store, media.S
 			return nil, nil, err
 		}
 	}
-	files, err := media.NewDisk(filepath.Join(c.data, "media"))
-	if err != nil {
-		st.Close()
-		return nil, nil, err
+	if files == nil {
+		if files, err = sf.open(ctx, c); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
 	}
 	return st, files, nil
 }

@@ -51,6 +51,8 @@ func Status(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case magazine.EFORBIDDEN:
 		return http.StatusForbidden
+	case magazine.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -71,7 +73,7 @@ func handleError(log *slog.Logger, render ErrorRenderer, w http.ResponseWriter, 
 		return
 	}
 	status := Status(err)
-	if status == http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError {
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	render(w, r, status, magazine.ErrorMessage(err))

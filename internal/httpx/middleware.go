@@ -16,9 +16,17 @@ import (
 
 // SecurityHeaders are sent with every response. The CSP allows no inline
 // script or style: the site needs no JavaScript to read, and JSON-LD data
-// blocks are not scripts that CSP governs.
-func SecurityHeaders(next http.Handler, https bool) http.Handler {
-	csp := []string{"default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; " +
+// blocks are not scripts that CSP governs. fileOrigins are where files
+// may come from besides the site (the object store that readers are
+// redirected to): images, and audio for the players.
+func SecurityHeaders(next http.Handler, https bool, fileOrigins ...string) http.Handler {
+	img, media := "img-src 'self' data: https:", ""
+	if len(fileOrigins) > 0 {
+		o := strings.Join(fileOrigins, " ")
+		img += " " + o
+		media = "media-src 'self' " + o + "; "
+	}
+	csp := []string{"default-src 'self'; " + img + "; " + media + "style-src 'self'; script-src 'self'; " +
 		"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"}
 	nosniff := []string{"nosniff"}
 	referrer := []string{"strict-origin-when-cross-origin"}

@@ -15,6 +15,9 @@ const (
 	EINVALID  = "invalid"   // the input is malformed or breaks a rule
 	ENOTFOUND = "not_found" // the thing does not exist (or is not visible to this viewer)
 	ETOOLARGE = "too_large" // the input is bigger than allowed
+	// EUNAVAILABLE: a service the action needs (the object store) did not
+	// answer or refused; trying again later may work.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is an error that a user may see. Message is written for them;

@@ -78,7 +78,10 @@ func read(t *testing.T, files media.Storage, key string) []byte {
 
 func TestIngestStripsMetadataAndTurnsUpright(t *testing.T) {
 	t.Parallel()
-	files, _ := media.NewDisk(t.TempDir())
+	eachStorage(t, func(t *testing.T, files storage) { ingestStripsMetadata(t, files) })
+}
+
+func ingestStripsMetadata(t *testing.T, files media.Storage) {
 	src := jpegWithExif(t, 2000, 1000)
 	if !bytes.Contains(src, []byte("GPS-SECRET")) {
 		t.Fatal("fixture lacks its EXIF")

@@ -169,3 +169,56 @@ func (d *Disk) Open(ctx context.Context, key string) (File, error) {
 	}
 	return diskFile{File: f, mod: st.ModTime()}, nil
 }
+
+// Delete removes the file under key; a key with no file is no error.
+func (d *Disk) Delete(ctx context.Context, key string) error {
+	if !ValidKey(key) {
+		return magazine.Errorf(magazine.EINVALID, "Bad media key %q.", key)
+	}
+	err := os.Remove(filepath.Join(d.Dir, filepath.FromSlash(key)))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete media %s: %w", key, err)
+	}
+	return nil
+}
+
+// Stored is one file in a Disk's folder.
+type Stored struct {
+	Key  string
+	Size int64
+}
+
+// List returns every stored file, by key. What is not a key (a temporary
+// file an interrupted Put left) is left out.
+func (d *Disk) List(ctx context.Context) ([]Stored, error) {
+	var out []Stored
+	err := filepath.WalkDir(d.Dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if e.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(d.Dir, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if !ValidKey(key) || !e.Type().IsRegular() {
+			return nil
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		out = append(out, Stored{Key: key, Size: info.Size()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list the media folder %s: %w", d.Dir, err)
+	}
+	return out, nil
+}

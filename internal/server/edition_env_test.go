@@ -18,13 +18,14 @@ import (
 	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/storetest"
+	"github.com/masthead-press/masthead/internal/web"
 )
 
 // editionEnv is a demo magazine with its plans, served whole, for the
 // digital edition's tests.
 type editionEnv struct {
 	st    *store.Store
-	files *media.Disk
+	files media.Storage
 	h     http.Handler
 	svc   *billing.Service
 	tm    *billing.TestMode
@@ -34,12 +35,20 @@ type editionEnv struct {
 // on the clock now (time.Now when nil).
 func newEditionEnv(t testing.TB, opts demo.Options, baseURL string, now func() time.Time) *editionEnv {
 	t.Helper()
-	ctx := context.Background()
-	e := &editionEnv{st: storetest.SQLite(t), tm: billing.NewTestMode()}
-	var err error
-	if e.files, err = media.NewDisk(t.TempDir()); err != nil {
+	files, err := media.NewDisk(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
+	return newEditionEnvOn(t, files, web.FileLinks{}, opts, baseURL, now)
+}
+
+// newEditionEnvOn is newEditionEnv with its media in files, sent to
+// readers by links.
+func newEditionEnvOn(t testing.TB, files media.Storage, links web.FileLinks, opts demo.Options, baseURL string, now func() time.Time) *editionEnv {
+	t.Helper()
+	ctx := context.Background()
+	e := &editionEnv{st: storetest.SQLite(t), tm: billing.NewTestMode(), files: files}
+	var err error
 	if _, err := demo.Seed(ctx, e.st, e.files, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +60,13 @@ func newEditionEnv(t testing.TB, opts demo.Options, baseURL string, now func() t
 		t.Fatal(err)
 	}
 	e.svc = billing.New(e.st, e.tm, tmpl, billing.Options{Publication: "Demo", BaseURL: baseURL})
-	e.h, err = server.New(server.Config{Store: e.st, Files: e.files, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	origin := ""
+	if b, ok := files.(*media.S3); ok {
+		if origin, err = b.Origin(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.h, err = server.New(server.Config{Store: e.st, Files: e.files, Links: links, FileOrigin: origin, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		BaseURL: baseURL, Billing: e.svc, Mail: tmpl, Now: now})
 	if err != nil {
 		t.Fatal(err)

@@ -33,10 +33,15 @@ import (
 
 // Config is what the server needs.
 type Config struct {
-	Store   *store.Store
-	Files   media.Storage
-	Log     *slog.Logger
-	BaseURL string
+	Store *store.Store
+	Files media.Storage
+	// Links sends readers to the object store for files (see
+	// web.FileLinks), at FileOrigin, which the pages' CSP then allows
+	// for images and audio.
+	Links      web.FileLinks
+	FileOrigin string
+	Log        *slog.Logger
+	BaseURL    string
 	// CacheBytes bounds the anonymous page cache; 0 means 32 MiB, a
 	// negative value disables it.
 	CacheBytes int
@@ -136,7 +141,8 @@ func New(cfg Config) (http.Handler, error) {
 	}
 
 	site, err := web.New(web.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
-		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio, Webhooks: cfg.Webhooks})
+		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio, Webhooks: cfg.Webhooks,
+		Links: cfg.Links})
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +182,11 @@ func New(cfg Config) (http.Handler, error) {
 	})
 
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
-	h := httpx.SecurityHeaders(httpx.Observe(httpx.CleanQuery(mux, plainError), cfg.Log, metrics, plainError, cfg.LogPolicy), https)
+	var origins []string
+	if cfg.FileOrigin != "" && (cfg.Links.Public || cfg.Links.Private) {
+		origins = append(origins, cfg.FileOrigin)
+	}
+	h := httpx.SecurityHeaders(httpx.Observe(httpx.CleanQuery(mux, plainError), cfg.Log, metrics, plainError, cfg.LogPolicy), https, origins...)
 	if cfg.TrustProxy {
 		h = httpx.TrustProxy(h)
 	}

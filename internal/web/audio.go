@@ -15,6 +15,7 @@ import (
 
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -158,6 +159,9 @@ func (s *Site) serveNarration(w http.ResponseWriter, r *http.Request, articleID 
 		return err
 	}
 	if fileKey != "" {
+		if linked, err := s.linkTo(w, r, fileKey, true, media.LinkOptions{ContentType: "audio/mpeg", CacheControl: "private, max-age=600"}); linked || err != nil {
+			return err
+		}
 		f, err := s.files.Open(ctx, fileKey)
 		if err == nil {
 			defer f.Close()

@@ -12,6 +12,7 @@ import (
 	"github.com/masthead-press/masthead/internal/edition"
 	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
+	"github.com/masthead-press/masthead/internal/media"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -231,18 +232,22 @@ func (s *Site) download(w http.ResponseWriter, r *http.Request) error {
 	if !e.Ready() {
 		return httpx.NotFound
 	}
+	pub, err := s.store.Publication(ctx)
+	if err != nil {
+		return err
+	}
+	disposition := `attachment; filename="` + edition.FileName(magazine.Slugify(pub.Name), issue, format) + `"`
+	if linked, err := s.linkTo(w, r, e.Key, true, media.LinkOptions{ContentType: ct, ContentDisposition: disposition, CacheControl: "private, max-age=600"}); linked || err != nil {
+		return err
+	}
 	f, err := s.files.Open(ctx, e.Key)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	pub, err := s.store.Publication(ctx)
-	if err != nil {
-		return err
-	}
 	h := w.Header()
 	h.Set("Content-Type", ct)
-	h.Set("Content-Disposition", `attachment; filename="`+edition.FileName(magazine.Slugify(pub.Name), issue, format)+`"`)
+	h.Set("Content-Disposition", disposition)
 	// The key is the file's hash: a strong validator.
 	name := path.Base(e.Key)
 	h.Set("ETag", `"`+strings.TrimSuffix(name, path.Ext(name))+`"`)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/masthead-press/masthead/internal/httpx"
@@ -41,11 +42,18 @@ func (s *Site) static(w http.ResponseWriter, r *http.Request) {
 }
 
 // media serves uploaded files. Their names are hashes of their content, so
-// they never change and can be cached for a year.
+// they never change and can be cached for a year; the hash is a strong
+// ETag. With public links on, the object store serves them instead (the
+// redirect names the same type and lifetime).
 func (s *Site) media(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("dir") + "/" + r.PathValue("file")
 	if !media.ValidKey(key) || media.Private(key) {
 		return httpx.NotFound
+	}
+	// The extension was chosen from the sniffed type when it was stored.
+	ct := contentTypeByKey(key)
+	if linked, err := s.linkTo(w, r, key, false, media.LinkOptions{ContentType: ct, CacheControl: immutable[0]}); linked || err != nil {
+		return err
 	}
 	f, err := s.files.Open(r.Context(), key)
 	if err != nil {
@@ -54,8 +62,8 @@ func (s *Site) media(w http.ResponseWriter, r *http.Request) error {
 	defer f.Close()
 	h := w.Header()
 	h["Cache-Control"] = immutable
-	// The extension was chosen from the sniffed type when it was stored.
-	if ct := contentTypeByKey(key); ct != "" {
+	h.Set("ETag", `"`+strings.TrimSuffix(path.Base(key), path.Ext(key))+`"`)
+	if ct != "" {
 		h.Set("Content-Type", ct)
 	}
 	// Nothing stored is ever rendered by the browser as a page.

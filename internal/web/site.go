@@ -42,6 +42,7 @@ var staticFS embed.FS
 type Site struct {
 	store   *store.Store
 	files   media.Storage
+	links   FileLinks
 	log     *slog.Logger
 	baseURL string
 	surface *httpx.Surface
@@ -122,6 +123,9 @@ type Config struct {
 	Audio *audio.Narrator
 	// Webhooks is told of readers who make an account; nil sends none.
 	Webhooks *webhook.Emitter
+	// Links sends readers to the object store for files instead of
+	// serving them (when Files can presign).
+	Links FileLinks
 }
 
 // New parses the templates and hashes the assets.
@@ -130,7 +134,7 @@ func New(cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{store: cfg.Store, files: cfg.Files, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
+	s := &Site{store: cfg.Store, files: cfg.Files, links: cfg.Links, log: cfg.Log, baseURL: strings.TrimRight(cfg.BaseURL, "/"), assets: as,
 		billing: cfg.Billing, audio: cfg.Audio, mail: cfg.Mail, now: cfg.Now, logLinks: cfg.LogLinks, mailQueued: cfg.MailQueued, hooks: cfg.Webhooks, cop: http.NewCrossOriginProtection(),
 		common: auth.NewCommonPasswords()}
 	s.editions.limit, s.shells.limit = editionCacheMax, 1024

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 )
 
 // benchStore is a magazine of 3,000 articles in three sections with ten
-// tags, enough for the queries' plans to matter.
+// tags, enough for the queries' plans to matter, with bodies of a real
+// article's length.
 func benchStore(b *testing.B) (*store.Store, magazine.Article, magazine.Section) {
 	ctx := context.Background()
 	s := storetest.SQLite(b)
@@ -28,13 +30,17 @@ func benchStore(b *testing.B) (*store.Store, magazine.Article, magazine.Section)
 	if err != nil {
 		b.Fatal(err)
 	}
+	// A body of some 1,400 words, as the demo's: its row spills onto
+	// overflow pages, as real articles' rows do.
+	body := strings.Repeat("A paragraph of the magazine that runs on for a while, as they do, with words enough to fill a column of print and then some more. ", 50) +
+		"\n\n::pagebreak\n\n" + strings.Repeat("Page two says more of the same, at the same length, with different words. ", 60)
 	var ins []magazine.ArticleInput
 	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 3000 {
 		ins = append(ins, magazine.ArticleInput{
 			Headline: fmt.Sprintf("Article number %d", i), SectionID: sections[i%3].ID, AuthorIDs: []int64{au.ID},
 			Tags: []string{fmt.Sprintf("tag %d", i%10)}, Status: magazine.StatusPublished, PublishedAt: start.Add(time.Duration(i) * time.Hour),
-			BodyMarkdown: "A paragraph.\n\nAnother paragraph.\n\n::pagebreak\n\nPage two.",
+			BodyMarkdown: body,
 		})
 	}
 	if err := s.ImportArticles(ctx, ins, nil); err != nil {

@@ -18,14 +18,17 @@ type MakeLabelsArgs struct {
 // Kind names the job in River's table.
 func (MakeLabelsArgs) Kind() string { return "make_mailing_labels" }
 
+// LabelsJobTimeout leaves room for WeasyPrint over a list of 100,000
+// addresses (fulfilment.LabelsTimeout, an hour) and the storing of its PDF.
+const LabelsJobTimeout = 65 * time.Minute
+
 type labelsWorker struct {
 	river.WorkerDefaults[MakeLabelsArgs]
 	q *Queue
 }
 
-// Timeout leaves room for WeasyPrint over a list of 100,000 addresses
-// (fulfilment.LabelsTimeout) and the storing of its PDF.
-func (w *labelsWorker) Timeout(*river.Job[MakeLabelsArgs]) time.Duration { return 35 * time.Minute }
+// Timeout: see LabelsJobTimeout.
+func (w *labelsWorker) Timeout(*river.Job[MakeLabelsArgs]) time.Duration { return LabelsJobTimeout }
 
 // Work makes the labels. The maker records a failure with its reason for
 // the mailing page.

@@ -165,6 +165,7 @@ func (d dialect) searchRank() string {
 // searchArticles is the articles table as a search joins it, as a: read
 // through the articles_search index, which holds what a search asks of
 // a match (on PostgreSQL the planner finds the index-only scan itself).
+// RelatedArticles picks its ids through it too.
 func (d dialect) searchArticles() string {
 	if d.name == "postgres" {
 		return "articles a"

@@ -43,7 +43,7 @@ func (m *LabelMaker) Make(ctx context.Context, issueID int64, paperName string) 
 	if err != nil {
 		reason := "WeasyPrint could not make the labels; the server log has the details."
 		if errors.Is(err, context.DeadlineExceeded) {
-			reason = fmt.Sprintf("WeasyPrint took longer than %s over the labels and was stopped.", LabelsTimeout)
+			reason = "WeasyPrint took longer than an hour over the labels and was stopped."
 		}
 		if magazine.ErrorCode(err) != magazine.EINTERNAL {
 			reason = magazine.ErrorMessage(err)

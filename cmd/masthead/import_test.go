@@ -94,3 +94,65 @@ func dataWithPlans(t *testing.T) (string, map[string]string) {
 	}
 	return data, map[string]string{"MASTHEAD_DATA": data}
 }
+
+// masthead import wordpress: a dry run writes nothing, the export is
+// imported with its images from the uploads folder and a progress bar, a
+// second run changes nothing, and a broken file or a missing folder is a
+// plain one-line answer that keeps nothing.
+func TestImportWordPress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	data, vars := dataWithPlans(t)
+	export, uploads := "../../internal/importer/testdata/wordpress.xml", "../../internal/importer/testdata/wordpress-uploads"
+	var out, errs strings.Builder
+	call := func(args ...string) error {
+		out.Reset()
+		return run(ctx, append([]string{"masthead", "import", "wordpress"}, args...), env(vars), &out, &errs)
+	}
+	articles := func() int {
+		st, err := store.Open(ctx, store.Options{Database: data + "/masthead.db"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var n int
+		if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM articles").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := articles()
+	if err := call(export, "--uploads", uploads, "--dry-run"); err != nil || !strings.Contains(out.String(), "Would import") ||
+		!strings.Contains(out.String(), "articles  3 new") {
+		t.Fatalf("dry run: %v\n%s", err, out.String())
+	}
+	if n := articles(); n != before {
+		t.Fatalf("a dry run wrote %d articles", n-before)
+	}
+	broken := filepath.Join(t.TempDir(), "broken.xml")
+	if err := os.WriteFile(broken, []byte(`<?xml version="1.0"?><rss version="2.0"><channel><item><title>Cut off`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := call(broken); exitCode(err) != 2 || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "broken.xml: ") {
+		t.Errorf("a broken export: %v", err)
+	}
+	if err := call(export, "--uploads", filepath.Join(data, "no-such-folder")); exitCode(err) != 2 || !strings.Contains(err.Error(), "not a folder") {
+		t.Errorf("a missing uploads folder: %v", err)
+	}
+	if n := articles(); n != before {
+		t.Fatalf("failed imports wrote %d articles", n-before)
+	}
+	if err := call(export, "--uploads", uploads, "--paywall-at-more", "--log-level", "warn"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "100%") || !strings.Contains(out.String(), "articles  3 new, 0 updated") ||
+		!strings.Contains(out.String(), "0 left at their old address") {
+		t.Errorf("import says %q", out.String())
+	}
+	if n := articles(); n != before+3 {
+		t.Errorf("%d articles imported, want 3", n-before)
+	}
+	if err := call(export, "--uploads", uploads, "--paywall-at-more"); err != nil || !strings.Contains(out.String(), "articles  0 new, 0 updated, 3 unchanged") {
+		t.Errorf("a second run: %v\n%s", err, out.String())
+	}
+}

@@ -394,3 +394,34 @@ func reader(m Member, plan int64) store.ImportedReader {
 	}
 	return r
 }
+
+// Text is the report as the command prints it: what was (or, dry run,
+// would be) created, updated and left alone, then any warnings.
+func (r Report) Text() string {
+	var b strings.Builder
+	verb := "Imported"
+	if r.DryRun {
+		verb = "Dry run: nothing was written. Would import"
+	}
+	counts := func(name string, c Counts) {
+		fmt.Fprintf(&b, "  %-9s %d new, %d updated, %d unchanged\n", name, c.Created, c.Updated, c.Unchanged)
+	}
+	fmt.Fprintf(&b, "%s:\n", verb)
+	counts("sections", r.Sections)
+	counts("authors", r.Authors)
+	counts("articles", r.Posts)
+	counts("readers", r.Readers)
+	fmt.Fprintf(&b, "  %-9s %d old addresses redirect to the new ones\n", "redirects", r.Redirects)
+	fmt.Fprintf(&b, "  %-9s %d in the media library besides the articles' own, %d left at their old address\n", "images", r.Images, r.ImagesMissing)
+	if len(r.Warnings) > 0 {
+		noun := "warnings"
+		if len(r.Warnings) == 1 {
+			noun = "warning"
+		}
+		fmt.Fprintf(&b, "%d %s:\n", len(r.Warnings), noun)
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "  - %s\n", w)
+		}
+	}
+	return b.String()
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -84,8 +86,15 @@ func TestPDFConverterRunsNiced(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the converter did not run: %v", err)
 	}
-	if n := strings.TrimSpace(string(got)); n != "15" {
-		t.Errorf("the converter ran at niceness %s, want 15", n)
+	// 15 below this process (a suite run under nice starts lower), at
+	// most 19.
+	own, err := exec.Command("nice").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := strconv.Atoi(strings.TrimSpace(string(own)))
+	if n, want := strings.TrimSpace(string(got)), strconv.Itoa(min(base+15, 19)); n != want {
+		t.Errorf("the converter ran at niceness %s, want %s", n, want)
 	}
 }
 

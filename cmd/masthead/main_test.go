@@ -177,6 +177,7 @@ func TestBadStart(t *testing.T) {
 		{"stray argument", []string{"masthead", "migrate", "now"}, `unexpected argument "now"`, 2},
 		{"bad base url", []string{"masthead", "serve", "--data", t.TempDir(), "--base-url", "example.com"}, "must start with http", 2},
 		{"memory limit below the cache", []string{"masthead", "serve", "--data", t.TempDir(), "--memory-limit-mb", "40"}, "at least 80", 2},
+		{"bad CDN purge style", []string{"masthead", "serve", "--data", t.TempDir(), "--cdn-purge-url", "https://api.cdn.example/purge", "--cdn-purge-style", "akamai"}, "not one of fastly or cloudflare", 2},
 		{"negative memory limit", []string{"masthead", "serve", "--data", t.TempDir(), "--memory-limit-mb", "-1"}, "--memory-limit-mb -1", 2},
 		{"bad log level", []string{"masthead", "migrate", "--data", t.TempDir(), "--log-level", "loud"}, "--log-level", 2},
 		{"bad env number", []string{"masthead", "demo", "--data", t.TempDir()}, "MASTHEAD_ARTICLES", 2},

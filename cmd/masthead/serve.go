@@ -17,6 +17,7 @@ import (
 	"github.com/masthead-press/masthead/internal/admin"
 	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/billing"
+	"github.com/masthead-press/masthead/internal/cdn"
 	"github.com/masthead-press/masthead/internal/demo"
 	"github.com/masthead-press/masthead/internal/fulfilment"
 	"github.com/masthead-press/masthead/internal/httpx"
@@ -43,6 +44,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var demoMode, trustProxy, hooksLoopback bool
 	var cacheMB, searchRate, memoryMB int
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
+	var purgeURL, purgeStyle string
+	var cdnMaxAge time.Duration
 	var logPolicy httpx.LogPolicy
 	var stripeCfg billing.StripeConfig
 	var sf storageFlags
@@ -71,6 +74,11 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.secret(&stripeCfg.SecretKey, "stripe-secret-key", "take payments with Stripe using this secret API key (prefer the environment variable: flags show in ps); without it billing runs in TEST MODE")
 	fs.secret(&stripeCfg.WebhookSecret, "stripe-webhook-secret", "the signing secret (whsec_...) of the Stripe webhook endpoint BASE-URL/billing/webhooks/stripe")
 	fs.str(&stripeCfg.APIURL, "stripe-api-url", "", "talk to this Stripe API instead of Stripe's, e.g. a stripe-mock at http://127.0.0.1:12111")
+	fs.str(&purgeURL, "cdn-purge-url", "", "behind a CDN: purge its pages by surrogate key at this URL when content changes, e.g. https://api.fastly.com/service/ID/purge or https://api.cloudflare.com/client/v4/zones/ID/purge_cache (the token from MASTHEAD_CDN_PURGE_TOKEN)")
+	fs.str(&purgeStyle, "cdn-purge-style", "fastly", "the purge request's shape: fastly or cloudflare")
+	if err := fs.duration(&cdnMaxAge, "cdn-max-age", 4*time.Hour, "with --cdn-purge-url, how long the CDN may keep an anonymous page (Surrogate-Control, CDN-Cache-Control)"); err != nil {
+		return err
+	}
 	fs.str(&pprofAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060; keep it private")
 	fs.str(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics (/metrics) on this separate address, e.g. 127.0.0.1:9090; keep it private (off by default: never on --addr)")
 	if err := fs.integer(&logPolicy.Sample, "log-sample", 0, "log one in N successful requests at info (0: none; all at --log-level debug); errors and slow requests are always logged"); err != nil {
@@ -133,6 +141,15 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 			queue.DeliverWebhooks(ctx, ids)
 		}
 	}}
+	purger, err := cdn.New(purgeURL, purgeStyle, getenv("MASTHEAD_CDN_PURGE_TOKEN"), log)
+	if err != nil {
+		return usageError(err.Error())
+	}
+	if purger == nil {
+		cdnMaxAge = 0 // without purges, a CDN must not keep pages longer than browsers do
+	} else {
+		hooks.Purge = purger.Purge
+	}
 	bill, err := billingService(ctx, st, tmpl, log, baseURL, stripeCfg, hooks)
 	if err != nil {
 		return err
@@ -169,7 +186,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	registry := server.NewMetricsRegistry()
-	h, err := server.New(server.Config{Store: st, Files: files, Links: links, FileOrigin: fileOrigin, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, SearchesPerMinute: searchRate,
+	h, err := server.New(server.Config{Store: st, Files: files, Links: links, FileOrigin: fileOrigin, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, CDNMaxAge: cdnMaxAge, SearchesPerMinute: searchRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
 		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate,
 		MakeLabels: makeLabels, Webhooks: hooks, WebhooksAllowLoopback: hooksLoopback})

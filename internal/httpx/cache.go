@@ -313,6 +313,11 @@ type Surface struct {
 	Audience func(r *http.Request) (group string, ok bool)
 	// LastModified returns the time of the latest content change.
 	LastModified func() time.Time
+	// CDNMaxAge, when set, lets a CDN in front keep anonymous pages this
+	// long (Surrogate-Control and CDN-Cache-Control), since it is told to
+	// purge them when they change (see SurrogateKeys); browsers still
+	// keep them a minute.
+	CDNMaxAge time.Duration
 	// Query lists, by route pattern, the query parameters each route
 	// reads. When set, Page redirects every other spelling of a URL to
 	// the canonical one (CanonicalURL) before the cache is looked at.
@@ -369,8 +374,14 @@ func (s *Surface) Page(h Handler) http.Handler {
 		shared := shareable && rec.status == http.StatusOK && rec.header.Get("Cache-Control") == "" && rec.header.Get("Set-Cookie") == ""
 		if shared && group == "" {
 			rec.header["Cache-Control"] = publicCacheValue
-		} else if rec.header.Get("Cache-Control") == "" {
-			rec.header["Cache-Control"] = noStoreValue
+			s.surrogate(rec.header)
+		} else {
+			// A personal page (or one that set its own caching) is
+			// never named for a CDN to keep.
+			delete(rec.header, surrogateKeyHeader)
+			if rec.header.Get("Cache-Control") == "" {
+				rec.header["Cache-Control"] = noStoreValue
+			}
 		}
 		var lastMod time.Time
 		if shared && s.LastModified != nil {

@@ -45,6 +45,10 @@ type Config struct {
 	// CacheBytes bounds the anonymous page cache; 0 means 32 MiB, a
 	// negative value disables it.
 	CacheBytes int
+	// CDNMaxAge, when set, lets a CDN keep anonymous pages this long
+	// (they are purged by surrogate key when content changes: see
+	// internal/cdn).
+	CDNMaxAge time.Duration
 	// SearchesPerMinute bounds each address's searches; 0 means 60.
 	SearchesPerMinute int
 	// Billing runs subscriptions; nil leaves online sign-up closed.
@@ -142,7 +146,7 @@ func New(cfg Config) (http.Handler, error) {
 
 	site, err := web.New(web.Config{SearchesPerMinute: cfg.SearchesPerMinute, Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Cache: cache, Anonymous: Anonymous,
 		Billing: cfg.Billing, Mail: cfg.Mail, LogLinks: cfg.LogLinks, Now: cfg.Now, MailQueued: cfg.MailQueued, Audio: cfg.Audio, Webhooks: cfg.Webhooks,
-		Links: cfg.Links})
+		Links: cfg.Links, CDNMaxAge: cfg.CDNMaxAge})
 	if err != nil {
 		return nil, err
 	}

@@ -85,5 +85,6 @@ func (s *Site) archive(w http.ResponseWriter, r *http.Request) error {
 		page.Canonical = s.abs("/archive?year=" + strconv.Itoa(d.Year))
 	}
 	d.Page = page
+	httpx.SurrogateKeys(w, httpx.KeyLists)
 	return s.render(w, "archive", http.StatusOK, page.Pub, d)
 }

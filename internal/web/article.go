@@ -167,6 +167,10 @@ func (s *Site) article(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	data.Page = page
+	httpx.SurrogateKeys(w, httpx.ArticleKey(a.ID), httpx.SectionKey(a.Section.ID))
+	if a.IssueID > 0 {
+		httpx.SurrogateKeys(w, httpx.IssueKey(a.IssueID))
+	}
 	return s.render(w, "article", http.StatusOK, page.Pub, data)
 }
 

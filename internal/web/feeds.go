@@ -114,6 +114,7 @@ func (s *Site) feed(scope scopeOf, format feedFormat) httpx.Handler {
 		if err != nil {
 			return err
 		}
+		httpx.SurrogateKeys(w, httpx.KeyLists)
 		return s.writeFeed(w, format, pub, sc, s.abs(r.URL.Path), magazine.Viewer{}, list)
 	}
 }

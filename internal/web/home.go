@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
 )
@@ -85,5 +86,6 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	if err := s.fillAds(ctx, &data.Page, "/", ents, magazine.SlotHome); err != nil {
 		return err
 	}
+	httpx.SurrogateKeys(w, httpx.KeyLists, "home")
 	return s.render(w, "home", http.StatusOK, page.Pub, data)
 }

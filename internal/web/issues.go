@@ -35,6 +35,7 @@ func (s *Site) issue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	httpx.SurrogateKeys(w, httpx.KeyLists, httpx.IssueKey(issue.ID))
 	return s.renderIssue(w, r, http.StatusOK, issue, v)
 }
 
@@ -122,5 +123,6 @@ func (s *Site) issues(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Has("year") {
 		page.Canonical = s.abs("/issues?year=" + strconv.Itoa(year))
 	}
+	httpx.SurrogateKeys(w, httpx.KeyLists)
 	return s.render(w, "issues", http.StatusOK, page.Pub, issuesPage{Page: page, Year: year, Years: years, Issues: list})
 }

@@ -92,6 +92,7 @@ func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Page.Feeds = append(s.feedLinks(data.Page.Pub.Name+": "+sec.Name, "/sections/"+sec.Slug), data.Page.Feeds...)
+	httpx.SurrogateKeys(w, httpx.KeyLists, httpx.SectionKey(sec.ID))
 	return s.render(w, "list", http.StatusOK, data.Page.Pub, data)
 }
 
@@ -110,6 +111,7 @@ func (s *Site) tag(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Page.Feeds = append(s.feedLinks(data.Page.Pub.Name+": "+tag.Name, "/tags/"+tag.Slug), data.Page.Feeds...)
+	httpx.SurrogateKeys(w, httpx.KeyLists)
 	return s.render(w, "list", http.StatusOK, data.Page.Pub, data)
 }
 
@@ -135,6 +137,7 @@ func (s *Site) author(w http.ResponseWriter, r *http.Request) error {
 	data.Page.Feeds = append(s.feedLinks(data.Page.Pub.Name+": "+au.Name, "/authors/"+au.Slug), data.Page.Feeds...)
 	data.Page.OGType = "profile"
 	data.Page.Image = s.abs(au.PhotoURL)
+	httpx.SurrogateKeys(w, httpx.KeyLists)
 	return s.render(w, "list", http.StatusOK, data.Page.Pub, data)
 }
 
@@ -158,5 +161,6 @@ func (s *Site) authors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	httpx.SurrogateKeys(w, httpx.KeyLists)
 	return s.render(w, "authors", http.StatusOK, page.Pub, authorsPage{Page: page, Authors: list})
 }

@@ -126,6 +126,9 @@ type Config struct {
 	// Links sends readers to the object store for files instead of
 	// serving them (when Files can presign).
 	Links FileLinks
+	// CDNMaxAge is how long a CDN may keep anonymous pages
+	// (httpx.Surface.CDNMaxAge); 0 leaves them to Cache-Control.
+	CDNMaxAge time.Duration
 }
 
 // New parses the templates and hashes the assets.
@@ -173,6 +176,7 @@ func New(cfg Config) (*Site, error) {
 		Anonymous: anonymous,
 		Audience:  s.audience,
 		Query:     queryParams,
+		CDNMaxAge: cfg.CDNMaxAge,
 		LastModified: func() time.Time {
 			return time.Unix(0, cfg.Store.Version())
 		},

@@ -57,6 +57,7 @@ func day(t time.Time) string {
 // sitemapIndex lists one sitemap for the site's pages, the news sitemap,
 // and one per month of articles.
 func (s *Site) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
+	httpx.SurrogateKeys(w, httpx.KeyLists)
 	months, err := s.store.PublishedMonths(r.Context())
 	if err != nil {
 		return err
@@ -73,6 +74,7 @@ var monthSitemap = regexp.MustCompile(`^articles-(\d{4})-(\d{2})\.xml$`)
 // sitemap serves /sitemaps/pages.xml and /sitemaps/articles-YYYY-MM.xml.
 func (s *Site) sitemap(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	httpx.SurrogateKeys(w, httpx.KeyLists)
 	name := r.PathValue("name")
 	set := urlset{NS: sitemapNS}
 	if name == "news.xml" {

@@ -26,6 +26,10 @@ type Emitter struct {
 	// Queued, when set, is told the ids of new deliveries so that they go
 	// out at once (jobs.Queue.DeliverWebhooks).
 	Queued func(ctx context.Context, deliveryIDs []int64)
+	// Purge, when set, is told the surrogate keys of the pages a content
+	// change touched (cdn.Purger.Purge), whether or not any endpoint
+	// wants the event: the emitter is where content changes are told.
+	Purge func(ctx context.Context, keys ...string)
 }
 
 // Message is the JSON body of every delivery.

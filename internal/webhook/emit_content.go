@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/masthead-press/masthead/internal/httpx"
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
 )
@@ -30,10 +31,22 @@ func (e *Emitter) wanted(ctx context.Context, events ...string) bool {
 	return false
 }
 
+// purge tells the CDN to drop the pages of keys and every list of
+// articles (home, sections, tags, feeds...), which show them.
+func (e *Emitter) purge(ctx context.Context, keys ...string) {
+	if e == nil || e.Purge == nil || len(keys) == 0 {
+		return
+	}
+	e.Purge(ctx, append(keys, httpx.KeyLists)...)
+}
+
 // ArticleSaved emits what an editor's save did to the live site:
 // article.published when the article goes live, article.updated when a
 // live article changes. was is its status before the save.
 func (e *Emitter) ArticleSaved(ctx context.Context, was magazine.Status, rev store.Revision) {
+	if rev.Applied && was == magazine.StatusPublished && rev.Input.Status != magazine.StatusPublished {
+		e.purge(ctx, httpx.ArticleKey(rev.ArticleID)) // taken down; Articles purges the others
+	}
 	if !rev.Applied || rev.Input.Status != magazine.StatusPublished {
 		return
 	}
@@ -46,6 +59,11 @@ func (e *Emitter) ArticleSaved(ctx context.Context, was magazine.Status, rev sto
 
 // Articles emits event for each article, as it is now.
 func (e *Emitter) Articles(ctx context.Context, event string, ids ...int64) {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = httpx.ArticleKey(id)
+	}
+	e.purge(ctx, keys...)
 	if len(ids) == 0 || !e.wanted(ctx, event) {
 		return
 	}
@@ -63,6 +81,7 @@ func (e *Emitter) Articles(ctx context.Context, event string, ids ...int64) {
 // before, and article.published for its drafts that went live with it:
 // those updated since (the store's clock just before publishing).
 func (e *Emitter) IssuePublished(ctx context.Context, issueID int64, wasPublished bool, since time.Time) {
+	e.purge(ctx, httpx.IssueKey(issueID))
 	if !e.wanted(ctx, magazine.EventIssuePublished, magazine.EventArticlePublished) {
 		return
 	}

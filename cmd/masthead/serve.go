@@ -41,7 +41,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs := newFlagSet("serve", "Run the web server: the public site, the JSON API and /healthz (and /metrics on --metrics-addr).", stdout, getenv)
 	var c common
 	var addr, baseURL string
-	var demoMode, trustProxy, hooksLoopback bool
+	var demoMode, trustProxy, hooksLoopback, quiet bool
 	var cacheMB, searchRate, memoryMB int
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
 	var purgeURL, purgeStyle string
@@ -57,6 +57,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.str(&linkMode, "s3-redirect", "none", "send readers to the bucket by short-lived presigned URLs instead of serving files through Masthead: none, public (images) or all (images, and narrations and editions after their access check)")
 	fs.str(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.str(&baseURL, "base-url", "", "the public URL of the site, for canonical links (default: http://ADDR)")
+	fs.boolean(&quiet, "no-background-builds", "build issue editions only when an issue is published and narrate articles only when asked (a first play), not in periodic background runs: for benchmarks")
 	fs.boolean(&demoMode, "demo", "fill an empty database with a demo magazine before serving")
 	fs.boolean(&hooksLoopback, "webhooks-allow-loopback", "let webhook endpoints be on this machine, over http too (http://127.0.0.1:PORT/...): for development and tests only; private networks stay refused")
 	fs.boolean(&trustProxy, "trust-proxy", "behind one reverse proxy that appends X-Forwarded-For: take the client's address from its last entry (for rate limits and logs); never without such a proxy")
@@ -200,11 +201,11 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale,
 		Webhooks: webhook.NewSender(st, hooksLoopback, log), Emit: hooks,
 		Narrate: func(ctx context.Context, id int64) error { _, err := narrator.Render(ctx, id); return err },
-		Labels:  labels.Make})
+		Labels:  labels.Make, NoBackgroundBuilds: quiet})
 	if err != nil {
 		return err
 	}
-	if demoMode {
+	if demoMode && !quiet {
 		narrateNewestIssue(ctx, st, narrator, queue, log)
 	}
 	defer queue.Close() // before st.Close: River works through the store's connection

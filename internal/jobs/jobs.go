@@ -74,6 +74,12 @@ type Config struct {
 	// audio queue, for articles just published or edited (every
 	// NarratePeriod) and those asked for with Queue.Narrate.
 	Narrate func(ctx context.Context, articleID int64) error
+	// NoBackgroundBuilds turns off the periodic runs that build issue
+	// editions and look for articles to narrate: editions are then built
+	// when an issue is published and narrations made when asked for (a
+	// first play, "render again"), so that a benchmark measures pages,
+	// not WeasyPrint and Festival.
+	NoBackgroundBuilds bool
 	// Labels, if set, makes an issue's labels PDF on a paper size
 	// (fulfilment.LabelMaker.Make), for the jobs MakeLabels queues.
 	Labels func(ctx context.Context, issueID int64, paper string) error
@@ -229,7 +235,9 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	}
 	if cfg.Narrate != nil {
 		rc.Queues[NarrateQueue] = river.QueueConfig{MaxWorkers: 1}
-		rc.PeriodicJobs = append(rc.PeriodicJobs, every(NarratePeriod, FindNarrationsArgs{}, "find_narrations"))
+		if !cfg.NoBackgroundBuilds {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, every(NarratePeriod, FindNarrationsArgs{}, "find_narrations"))
+		}
 	}
 	if cfg.Webhooks != nil {
 		rc.Queues[WebhookQueue] = river.QueueConfig{MaxWorkers: 4}
@@ -238,7 +246,7 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	if cfg.Sweep != nil {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, every(SweepPeriod, SweepSubscriptionsArgs{}, "sweep_subscriptions"))
 	}
-	if cfg.Editions != nil {
+	if cfg.Editions != nil && !cfg.NoBackgroundBuilds {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, every(EditionsPeriod, BuildEditionsArgs{}, "build_editions"))
 	}
 	rc.PeriodicJobs = append(rc.PeriodicJobs, every(cfg.SessionCleanupPeriod, DeleteExpiredSessionsArgs{}, "delete_expired_sessions"))

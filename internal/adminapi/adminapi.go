@@ -175,6 +175,13 @@ type errorFields struct {
 	Field   string `json:"field,omitempty"`
 }
 
+// fieldNames maps the admin forms' field names, which the store's errors
+// use, to the API's JSON fields.
+var fieldNames = map[string]string{
+	"authors": "author_ids", "section": "section_id", "body": "body_markdown", "article": "article_id",
+	"published_at": "publish_at", "issue": "issue_id", "plan": "plan_id",
+}
+
 // writeError answers err as JSON. Only the messages of coded errors are
 // shown; anything else is "Internal error." and its cause is logged.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -189,7 +196,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			w.Header().Set("Retry-After", "30")
 		}
 	case errors.As(err, &me) && me.Code != magazine.EINTERNAL:
-		body.Error = errorFields{Code: me.Code, Message: me.Message, Field: me.Field}
+		body.Error = errorFields{Code: me.Code, Message: me.Message, Field: cmp.Or(fieldNames[me.Field], me.Field)}
 	default:
 		status = http.StatusInternalServerError
 		body.Error = errorFields{Code: magazine.EINTERNAL, Message: magazine.ErrorMessage(err)}

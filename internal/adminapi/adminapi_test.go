@@ -285,6 +285,7 @@ func TestArticleThroughTheAPI(t *testing.T) {
 	if a := e.upload(t, k, pngImage(t), ""); a.status != http.StatusBadRequest {
 		t.Fatalf("an upload without alt text: %d", a.status)
 	}
+	want(t, e.upload(t, k, make([]byte, media.MaxImageBytes+1), "Too big"), http.StatusRequestEntityTooLarge, "too_large")
 	up := e.upload(t, k, pngImage(t), "The quay")
 	want(t, up, http.StatusCreated, "")
 	var img struct{ URL, Markdown string }

@@ -444,6 +444,9 @@ func TestReadersThroughTheAPI(t *testing.T) {
 	want(t, e.call(t, "POST", "/api/admin/v1/readers", k, map[string]any{"email": "rita@example.com"}), http.StatusConflict, "conflict")
 	rid := strconv.FormatInt(rd.ID, 10)
 	want(t, e.call(t, "GET", "/api/admin/v1/readers/"+rid, k, nil), http.StatusOK, "")
+	if a := e.call(t, "GET", "/api/admin/v1/readers?email=RITA@example.com", k, nil); !bytes.Contains(a.body, []byte(`"email":"rita@example.com"`)) {
+		t.Errorf("find by address: %d %s", a.status, a.body)
+	}
 
 	until := time.Now().AddDate(0, 3, 0).Format(time.DateOnly)
 	want(t, e.call(t, "POST", "/api/admin/v1/readers/"+rid+"/comps", k, map[string]any{"plan_id": 999999, "until": until}), http.StatusBadRequest, "invalid")

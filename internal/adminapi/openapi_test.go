@@ -25,6 +25,17 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if doc.OpenAPI != "3.1.0" {
 		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
 	}
+	// Every reference resolves.
+	var all map[string]any
+	if err := json.Unmarshal(openAPI, &all); err != nil {
+		t.Fatal(err)
+	}
+	schemas := all["components"].(map[string]any)["schemas"].(map[string]any)
+	for _, m := range regexp.MustCompile(`"\$ref": *"#/components/schemas/([^"]+)"`).FindAllSubmatch(openAPI, -1) {
+		if _, ok := schemas[string(m[1])]; !ok {
+			t.Errorf("openapi.json refers to the schema %q, which it does not define", m[1])
+		}
+	}
 	var registered []string
 	for _, rt := range New(Config{}).routes() {
 		registered = append(registered, rt.pattern)

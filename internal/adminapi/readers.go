@@ -34,6 +34,24 @@ func (a *API) getReader(w http.ResponseWriter, r *http.Request, k magazine.APIKe
 	return writeJSON(w, http.StatusOK, readerOut(x))
 }
 
+// findReaders looks a reader up by address: a list of one, or empty.
+func (a *API) findReaders(w http.ResponseWriter, r *http.Request, k magazine.APIKey) error {
+	email, err := store.NormalizeEmail(r.URL.Query().Get("email"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Readers []reader `json:"readers"`
+	}{Readers: []reader{}}
+	x, err := a.store.ReaderByEmail(r.Context(), email)
+	if err == nil {
+		out.Readers = append(out.Readers, readerOut(x))
+	} else if !magazine.IsNotFound(err) {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
 // createReader makes a reader account for an address, as a comp from the
 // admin does for an address without one, and emits reader.created.
 func (a *API) createReader(w http.ResponseWriter, r *http.Request, k magazine.APIKey) error {

@@ -33,6 +33,7 @@ func (a *API) routes() []route {
 		{"POST /api/admin/v1/issues", content, a.createIssue},
 		{"GET /api/admin/v1/issues/{id}", read, a.getIssue},
 		{"POST /api/admin/v1/issues/{id}/articles", content, a.addToIssue},
+		{"GET /api/admin/v1/readers", read, a.findReaders},
 		{"POST /api/admin/v1/readers", readers, a.createReader},
 		{"GET /api/admin/v1/readers/{id}", read, a.getReader},
 		{"POST /api/admin/v1/readers/{id}/comps", readers, a.compReader},

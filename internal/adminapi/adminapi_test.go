@@ -28,7 +28,7 @@ import (
 	"github.com/masthead-press/masthead/internal/webhook"
 )
 
-// env is the whole server on SQLite, with billing in TEST MODE and a
+// env is the whole server on a test store, with billing in TEST MODE and a
 // webhook endpoint whose deliveries are recorded (no queue sends them).
 type env struct {
 	st      *store.Store
@@ -41,8 +41,13 @@ type env struct {
 
 func newEnv(t *testing.T, perMinute int) *env {
 	t.Helper()
+	return newEnvOn(t, storetest.SQLite(t), perMinute)
+}
+
+func newEnvOn(t *testing.T, st *store.Store, perMinute int) *env {
+	t.Helper()
 	ctx := context.Background()
-	e := &env{st: storetest.SQLite(t)}
+	e := &env{st: st}
 	files, err := media.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -277,102 +282,104 @@ func (e *env) upload(t *testing.T, key string, data []byte, alt string) answer {
 // schedules another, with a content key; the audit log names the key.
 func TestArticleThroughTheAPI(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, 0)
-	k, _ := e.key(t, "CMS import", "content:write")
-	ctx := context.Background()
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnvOn(t, st, 0)
+		k, _ := e.key(t, "CMS import", "content:write")
+		ctx := context.Background()
 
-	want(t, e.upload(t, k, []byte("GIF89a but not really an image at all"), "A photo"), http.StatusBadRequest, "invalid")
-	if a := e.upload(t, k, pngImage(t), ""); a.status != http.StatusBadRequest {
-		t.Fatalf("an upload without alt text: %d", a.status)
-	}
-	want(t, e.upload(t, k, make([]byte, media.MaxImageBytes+1), "Too big"), http.StatusRequestEntityTooLarge, "too_large")
-	up := e.upload(t, k, pngImage(t), "The quay")
-	want(t, up, http.StatusCreated, "")
-	var img struct{ URL, Markdown string }
-	up.decode(t, &img)
-	if !strings.HasPrefix(img.URL, "/media/") || !strings.Contains(img.Markdown, img.URL) {
-		t.Fatalf("upload answered %+v, want a /media/ URL and its figure", img)
-	}
+		want(t, e.upload(t, k, []byte("GIF89a but not really an image at all"), "A photo"), http.StatusBadRequest, "invalid")
+		if a := e.upload(t, k, pngImage(t), ""); a.status != http.StatusBadRequest {
+			t.Fatalf("an upload without alt text: %d", a.status)
+		}
+		want(t, e.upload(t, k, make([]byte, media.MaxImageBytes+1), "Too big"), http.StatusRequestEntityTooLarge, "too_large")
+		up := e.upload(t, k, pngImage(t), "The quay")
+		want(t, up, http.StatusCreated, "")
+		var img struct{ URL, Markdown string }
+		up.decode(t, &img)
+		if !strings.HasPrefix(img.URL, "/media/") || !strings.Contains(img.Markdown, img.URL) {
+			t.Fatalf("upload answered %+v, want a /media/ URL and its figure", img)
+		}
 
-	a := e.call(t, "POST", "/api/admin/v1/articles", k, map[string]any{
-		"headline": "The ferry returns", "dek": "After ten years.", "section_id": e.section.ID, "author_ids": []int64{e.author}, "tags": []string{"Transport"},
-		"body_markdown": "The boat came back on Monday.\n\n" + img.Markdown + "\n\nEveryone waved.",
+		a := e.call(t, "POST", "/api/admin/v1/articles", k, map[string]any{
+			"headline": "The ferry returns", "dek": "After ten years.", "section_id": e.section.ID, "author_ids": []int64{e.author}, "tags": []string{"Transport"},
+			"body_markdown": "The boat came back on Monday.\n\n" + img.Markdown + "\n\nEveryone waved.",
+		})
+		want(t, a, http.StatusCreated, "")
+		var art articleOut
+		a.decode(t, &art)
+		if art.Status != "draft" || art.Slug != "the-ferry-returns" || art.Revision != 1 {
+			t.Fatalf("created %+v, want a draft with a slug from the headline, revision 1", art)
+		}
+		id := strconv.FormatInt(art.ID, 10)
+		if p := e.call(t, "GET", "/api/v1/articles/"+art.Slug, "", nil); p.status != http.StatusNotFound {
+			t.Fatalf("a draft on the public API: %d", p.status)
+		}
+
+		a = e.call(t, "POST", "/api/admin/v1/articles/"+id+"/publish", k, nil)
+		want(t, a, http.StatusOK, "")
+		a.decode(t, &art)
+		if art.Status != "published" || art.PublishedAt == nil || art.URL != "https://mag.example/articles/the-ferry-returns" {
+			t.Fatalf("published %+v", art)
+		}
+		p := e.call(t, "GET", "/api/v1/articles/"+art.Slug, "", nil)
+		want(t, p, http.StatusOK, "")
+		var pub struct {
+			Headline string
+			Pages    []string
+		}
+		p.decode(t, &pub)
+		if pub.Headline != "The ferry returns" || len(pub.Pages) == 0 || !strings.Contains(pub.Pages[0], img.URL) || !strings.Contains(pub.Pages[0], "<figure") {
+			t.Fatalf("public API: %+v, want the article with its figure", pub)
+		}
+
+		// An edit: only the fields sent change.
+		a = e.call(t, "PATCH", "/api/admin/v1/articles/"+id, k, map[string]any{"headline": "The ferry is back", "revision": art.Revision})
+		want(t, a, http.StatusOK, "")
+		a.decode(t, &art)
+		if art.Headline != "The ferry is back" || art.Status != "published" || art.Slug != "the-ferry-returns" {
+			t.Fatalf("edited %+v, want the new headline on the live article with its slug kept", art)
+		}
+		got, err := e.st.ArticleByID(ctx, art.ID)
+		if err != nil || !strings.Contains(got.BodyMarkdown, "Everyone waved.") {
+			t.Fatalf("the body after a headline edit: %q, %v", got.BodyMarkdown, err)
+		}
+		// Based on an old revision: refused, nothing overwritten.
+		want(t, e.call(t, "PATCH", "/api/admin/v1/articles/"+id, k, map[string]any{"headline": "Stale", "revision": 1}), http.StatusConflict, "conflict")
+
+		// Schedule a second one.
+		a = e.call(t, "POST", "/api/admin/v1/articles", k, map[string]any{"headline": "Tomorrow's tide", "section_id": e.section.ID, "author_ids": []int64{e.author}, "body_markdown": "Later."})
+		want(t, a, http.StatusCreated, "")
+		var second articleOut
+		a.decode(t, &second)
+		sid := strconv.FormatInt(second.ID, 10)
+		want(t, e.call(t, "POST", "/api/admin/v1/articles/"+sid+"/schedule", k, map[string]any{"publish_at": "2001-01-01T00:00:00Z"}), http.StatusBadRequest, "invalid")
+		when := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
+		a = e.call(t, "POST", "/api/admin/v1/articles/"+sid+"/schedule", k, map[string]any{"publish_at": when})
+		want(t, a, http.StatusOK, "")
+		a.decode(t, &second)
+		if second.Status != "scheduled" || second.PublishedAt == nil || !second.PublishedAt.Equal(when) {
+			t.Fatalf("scheduled %+v, want scheduled at %v", second, when)
+		}
+
+		log, err := e.st.AuditLog(ctx, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions := map[string]bool{}
+		for _, en := range log {
+			if strings.Contains(en.ActorEmail, "CMS import") {
+				actions[en.Action] = true
+			}
+		}
+		for _, want := range []string{"media.upload", "article.created", "article.published", "article.saved", "article.scheduled"} {
+			if !actions[want] {
+				t.Errorf("no %s in the audit log under the key's name; have %v", want, actions)
+			}
+		}
+		if !e.delivered(t, magazine.EventArticlePublished) {
+			t.Error("publishing through the API emitted no article.published")
+		}
 	})
-	want(t, a, http.StatusCreated, "")
-	var art articleOut
-	a.decode(t, &art)
-	if art.Status != "draft" || art.Slug != "the-ferry-returns" || art.Revision != 1 {
-		t.Fatalf("created %+v, want a draft with a slug from the headline, revision 1", art)
-	}
-	id := strconv.FormatInt(art.ID, 10)
-	if p := e.call(t, "GET", "/api/v1/articles/"+art.Slug, "", nil); p.status != http.StatusNotFound {
-		t.Fatalf("a draft on the public API: %d", p.status)
-	}
-
-	a = e.call(t, "POST", "/api/admin/v1/articles/"+id+"/publish", k, nil)
-	want(t, a, http.StatusOK, "")
-	a.decode(t, &art)
-	if art.Status != "published" || art.PublishedAt == nil || art.URL != "https://mag.example/articles/the-ferry-returns" {
-		t.Fatalf("published %+v", art)
-	}
-	p := e.call(t, "GET", "/api/v1/articles/"+art.Slug, "", nil)
-	want(t, p, http.StatusOK, "")
-	var pub struct {
-		Headline string
-		Pages    []string
-	}
-	p.decode(t, &pub)
-	if pub.Headline != "The ferry returns" || len(pub.Pages) == 0 || !strings.Contains(pub.Pages[0], img.URL) || !strings.Contains(pub.Pages[0], "<figure") {
-		t.Fatalf("public API: %+v, want the article with its figure", pub)
-	}
-
-	// An edit: only the fields sent change.
-	a = e.call(t, "PATCH", "/api/admin/v1/articles/"+id, k, map[string]any{"headline": "The ferry is back", "revision": art.Revision})
-	want(t, a, http.StatusOK, "")
-	a.decode(t, &art)
-	if art.Headline != "The ferry is back" || art.Status != "published" || art.Slug != "the-ferry-returns" {
-		t.Fatalf("edited %+v, want the new headline on the live article with its slug kept", art)
-	}
-	got, err := e.st.ArticleByID(ctx, art.ID)
-	if err != nil || !strings.Contains(got.BodyMarkdown, "Everyone waved.") {
-		t.Fatalf("the body after a headline edit: %q, %v", got.BodyMarkdown, err)
-	}
-	// Based on an old revision: refused, nothing overwritten.
-	want(t, e.call(t, "PATCH", "/api/admin/v1/articles/"+id, k, map[string]any{"headline": "Stale", "revision": 1}), http.StatusConflict, "conflict")
-
-	// Schedule a second one.
-	a = e.call(t, "POST", "/api/admin/v1/articles", k, map[string]any{"headline": "Tomorrow's tide", "section_id": e.section.ID, "author_ids": []int64{e.author}, "body_markdown": "Later."})
-	want(t, a, http.StatusCreated, "")
-	var second articleOut
-	a.decode(t, &second)
-	sid := strconv.FormatInt(second.ID, 10)
-	want(t, e.call(t, "POST", "/api/admin/v1/articles/"+sid+"/schedule", k, map[string]any{"publish_at": "2001-01-01T00:00:00Z"}), http.StatusBadRequest, "invalid")
-	when := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
-	a = e.call(t, "POST", "/api/admin/v1/articles/"+sid+"/schedule", k, map[string]any{"publish_at": when})
-	want(t, a, http.StatusOK, "")
-	a.decode(t, &second)
-	if second.Status != "scheduled" || second.PublishedAt == nil || !second.PublishedAt.Equal(when) {
-		t.Fatalf("scheduled %+v, want scheduled at %v", second, when)
-	}
-
-	log, err := e.st.AuditLog(ctx, 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	actions := map[string]bool{}
-	for _, en := range log {
-		if strings.Contains(en.ActorEmail, "CMS import") {
-			actions[en.Action] = true
-		}
-	}
-	for _, want := range []string{"media.upload", "article.created", "article.published", "article.saved", "article.scheduled"} {
-		if !actions[want] {
-			t.Errorf("no %s in the audit log under the key's name; have %v", want, actions)
-		}
-	}
-	if !e.delivered(t, magazine.EventArticlePublished) {
-		t.Error("publishing through the API emitted no article.published")
-	}
 }
 
 func (e *env) delivered(t *testing.T, event string) bool {
@@ -391,93 +398,97 @@ func (e *env) delivered(t *testing.T, event string) bool {
 
 func TestIssuesThroughTheAPI(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, 0)
-	k, _ := e.key(t, "Issue tool", "content:write")
-	a := e.call(t, "POST", "/api/admin/v1/articles", k, map[string]any{"headline": "Cover story", "section_id": e.section.ID, "author_ids": []int64{e.author}, "body_markdown": "Text."})
-	want(t, a, http.StatusCreated, "")
-	var art articleOut
-	a.decode(t, &art)
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnvOn(t, st, 0)
+		k, _ := e.key(t, "Issue tool", "content:write")
+		a := e.call(t, "POST", "/api/admin/v1/articles", k, map[string]any{"headline": "Cover story", "section_id": e.section.ID, "author_ids": []int64{e.author}, "body_markdown": "Text."})
+		want(t, a, http.StatusCreated, "")
+		var art articleOut
+		a.decode(t, &art)
 
-	want(t, e.call(t, "POST", "/api/admin/v1/issues", k, map[string]any{"volume": 0, "number": 1}), http.StatusBadRequest, "invalid")
-	a = e.call(t, "POST", "/api/admin/v1/issues", k, map[string]any{"volume": 4, "number": 2, "cover_date": "2026-06-01", "title": "Summer"})
-	want(t, a, http.StatusCreated, "")
-	var is struct {
-		ID        int64
-		Published bool
-		Articles  []articleOut
-	}
-	a.decode(t, &is)
-	if is.ID == 0 || is.Published {
-		t.Fatalf("created %+v, want an issue in preparation", is)
-	}
-	iid := strconv.FormatInt(is.ID, 10)
-	want(t, e.call(t, "POST", "/api/admin/v1/issues/"+iid+"/articles", k, map[string]any{"article_id": art.ID}), http.StatusOK, "")
-	want(t, e.call(t, "POST", "/api/admin/v1/issues/999999/articles", k, map[string]any{"article_id": art.ID}), http.StatusNotFound, "not_found")
-	a = e.call(t, "GET", "/api/admin/v1/issues/"+iid, k, nil)
-	want(t, a, http.StatusOK, "")
-	a.decode(t, &is)
-	if len(is.Articles) != 1 || is.Articles[0].ID != art.ID {
-		t.Fatalf("issue contents %+v, want the article", is.Articles)
-	}
-	a = e.call(t, "GET", "/api/admin/v1/issues", k, nil)
-	want(t, a, http.StatusOK, "")
-	if !bytes.Contains(a.body, []byte(`"title":"Summer"`)) {
-		t.Errorf("issue list %s lacks the new issue", a.body)
-	}
+		want(t, e.call(t, "POST", "/api/admin/v1/issues", k, map[string]any{"volume": 0, "number": 1}), http.StatusBadRequest, "invalid")
+		a = e.call(t, "POST", "/api/admin/v1/issues", k, map[string]any{"volume": 4, "number": 2, "cover_date": "2026-06-01", "title": "Summer"})
+		want(t, a, http.StatusCreated, "")
+		var is struct {
+			ID        int64
+			Published bool
+			Articles  []articleOut
+		}
+		a.decode(t, &is)
+		if is.ID == 0 || is.Published {
+			t.Fatalf("created %+v, want an issue in preparation", is)
+		}
+		iid := strconv.FormatInt(is.ID, 10)
+		want(t, e.call(t, "POST", "/api/admin/v1/issues/"+iid+"/articles", k, map[string]any{"article_id": art.ID}), http.StatusOK, "")
+		want(t, e.call(t, "POST", "/api/admin/v1/issues/999999/articles", k, map[string]any{"article_id": art.ID}), http.StatusNotFound, "not_found")
+		a = e.call(t, "GET", "/api/admin/v1/issues/"+iid, k, nil)
+		want(t, a, http.StatusOK, "")
+		a.decode(t, &is)
+		if len(is.Articles) != 1 || is.Articles[0].ID != art.ID {
+			t.Fatalf("issue contents %+v, want the article", is.Articles)
+		}
+		a = e.call(t, "GET", "/api/admin/v1/issues", k, nil)
+		want(t, a, http.StatusOK, "")
+		if !bytes.Contains(a.body, []byte(`"title":"Summer"`)) {
+			t.Errorf("issue list %s lacks the new issue", a.body)
+		}
+	})
 }
 
 func TestReadersThroughTheAPI(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, 0)
-	k, _ := e.key(t, "Signup form", "readers:write")
-	want(t, e.call(t, "POST", "/api/admin/v1/readers", k, map[string]any{"email": "not an address"}), http.StatusBadRequest, "invalid")
-	a := e.call(t, "POST", "/api/admin/v1/readers", k, map[string]any{"email": "Rita@Example.com", "name": "Rita"})
-	want(t, a, http.StatusCreated, "")
-	var rd struct {
-		ID    int64
-		Email string
-	}
-	a.decode(t, &rd)
-	if rd.Email != "rita@example.com" {
-		t.Fatalf("created %+v", rd)
-	}
-	want(t, e.call(t, "POST", "/api/admin/v1/readers", k, map[string]any{"email": "rita@example.com"}), http.StatusConflict, "conflict")
-	rid := strconv.FormatInt(rd.ID, 10)
-	want(t, e.call(t, "GET", "/api/admin/v1/readers/"+rid, k, nil), http.StatusOK, "")
-	if a := e.call(t, "GET", "/api/admin/v1/readers?email=RITA@example.com", k, nil); !bytes.Contains(a.body, []byte(`"email":"rita@example.com"`)) {
-		t.Errorf("find by address: %d %s", a.status, a.body)
-	}
-
-	until := time.Now().AddDate(0, 3, 0).Format(time.DateOnly)
-	want(t, e.call(t, "POST", "/api/admin/v1/readers/"+rid+"/comps", k, map[string]any{"plan_id": 999999, "until": until}), http.StatusBadRequest, "invalid")
-	want(t, e.call(t, "POST", "/api/admin/v1/readers/"+rid+"/comps", k, map[string]any{"plan_id": e.plan.ID, "until": "2001-01-01"}), http.StatusBadRequest, "invalid")
-	a = e.call(t, "POST", "/api/admin/v1/readers/"+rid+"/comps", k, map[string]any{"plan_id": e.plan.ID, "until": until})
-	want(t, a, http.StatusCreated, "")
-	var comp struct {
-		SubscriptionID int64 `json:"subscription_id"`
-	}
-	a.decode(t, &comp)
-	sub, err := e.st.Subscription(context.Background(), comp.SubscriptionID)
-	if err != nil || sub.ReaderID != rd.ID || sub.PlanID != e.plan.ID {
-		t.Fatalf("comp subscription %+v, %v", sub, err)
-	}
-
-	log, err := e.st.AuditLog(context.Background(), 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, en := range log {
-		if en.ActorEmail == `API key "Signup form"` {
-			seen[en.Action] = true
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnvOn(t, st, 0)
+		k, _ := e.key(t, "Signup form", "readers:write")
+		want(t, e.call(t, "POST", "/api/admin/v1/readers", k, map[string]any{"email": "not an address"}), http.StatusBadRequest, "invalid")
+		a := e.call(t, "POST", "/api/admin/v1/readers", k, map[string]any{"email": "Rita@Example.com", "name": "Rita"})
+		want(t, a, http.StatusCreated, "")
+		var rd struct {
+			ID    int64
+			Email string
 		}
-	}
-	if !seen["reader.create"] || !seen["subscription.comp"] {
-		t.Errorf("audit entries under the key's name: %v, want reader.create and subscription.comp", seen)
-	}
-	if !e.delivered(t, magazine.EventReaderCreated) {
-		t.Error("creating a reader through the API emitted no reader.created")
-	}
+		a.decode(t, &rd)
+		if rd.Email != "rita@example.com" {
+			t.Fatalf("created %+v", rd)
+		}
+		want(t, e.call(t, "POST", "/api/admin/v1/readers", k, map[string]any{"email": "rita@example.com"}), http.StatusConflict, "conflict")
+		rid := strconv.FormatInt(rd.ID, 10)
+		want(t, e.call(t, "GET", "/api/admin/v1/readers/"+rid, k, nil), http.StatusOK, "")
+		if a := e.call(t, "GET", "/api/admin/v1/readers?email=RITA@example.com", k, nil); !bytes.Contains(a.body, []byte(`"email":"rita@example.com"`)) {
+			t.Errorf("find by address: %d %s", a.status, a.body)
+		}
+
+		until := time.Now().AddDate(0, 3, 0).Format(time.DateOnly)
+		want(t, e.call(t, "POST", "/api/admin/v1/readers/"+rid+"/comps", k, map[string]any{"plan_id": 999999, "until": until}), http.StatusBadRequest, "invalid")
+		want(t, e.call(t, "POST", "/api/admin/v1/readers/"+rid+"/comps", k, map[string]any{"plan_id": e.plan.ID, "until": "2001-01-01"}), http.StatusBadRequest, "invalid")
+		a = e.call(t, "POST", "/api/admin/v1/readers/"+rid+"/comps", k, map[string]any{"plan_id": e.plan.ID, "until": until})
+		want(t, a, http.StatusCreated, "")
+		var comp struct {
+			SubscriptionID int64 `json:"subscription_id"`
+		}
+		a.decode(t, &comp)
+		sub, err := e.st.Subscription(context.Background(), comp.SubscriptionID)
+		if err != nil || sub.ReaderID != rd.ID || sub.PlanID != e.plan.ID {
+			t.Fatalf("comp subscription %+v, %v", sub, err)
+		}
+
+		log, err := e.st.AuditLog(context.Background(), 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, en := range log {
+			if en.ActorEmail == `API key "Signup form"` {
+				seen[en.Action] = true
+			}
+		}
+		if !seen["reader.create"] || !seen["subscription.comp"] {
+			t.Errorf("audit entries under the key's name: %v, want reader.create and subscription.comp", seen)
+		}
+		if !e.delivered(t, magazine.EventReaderCreated) {
+			t.Error("creating a reader through the API emitted no reader.created")
+		}
+	})
 }
 
 func TestRateLimitPerKey(t *testing.T) {

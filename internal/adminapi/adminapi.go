@@ -128,10 +128,12 @@ func (a *API) serve(scope magazine.APIScope, h handler) http.Handler {
 // request counts against its key's rate; a key that does not work counts
 // against the address, so that guessing is slow.
 func (a *API) authenticate(r *http.Request) (magazine.APIKey, error) {
-	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || strings.TrimSpace(secret) == "" {
+	// The scheme's name is case-insensitive (RFC 9110).
+	h := r.Header.Get("Authorization")
+	if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") || strings.TrimSpace(h[7:]) == "" {
 		return magazine.APIKey{}, errNoKey
 	}
+	secret := h[7:]
 	prefix, hash, ok := auth.ParseAPIKey(strings.TrimSpace(secret))
 	if !ok {
 		return magazine.APIKey{}, a.refuseKey(r)

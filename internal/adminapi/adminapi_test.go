@@ -212,6 +212,26 @@ func TestKeysAndScopes(t *testing.T) {
 			}
 		}
 	})
+	t.Run("created published at once", func(t *testing.T) {
+		a := e.call(t, "POST", "/api/admin/v1/articles", writer, map[string]any{"headline": "Straight out", "section_id": e.section.ID,
+			"author_ids": []int64{e.author}, "body_markdown": "Now.", "status": "published"})
+		want(t, a, http.StatusCreated, "")
+		var art articleOut
+		a.decode(t, &art)
+		if art.Status != "published" {
+			t.Fatalf("created %+v, want it published", art)
+		}
+		want(t, e.call(t, "GET", "/api/v1/articles/"+art.Slug, "", nil), http.StatusOK, "")
+	})
+	t.Run("scheme in lower case", func(t *testing.T) {
+		req := httptest.NewRequest("GET", "/api/admin/v1/issues", nil)
+		req.Header.Set("Authorization", "bearer "+readOnly)
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d\n%s", rec.Code, rec.Body)
+		}
+	})
 	t.Run("revoked key", func(t *testing.T) {
 		if err := e.st.RevokeAPIKey(context.Background(), store.CommandLine(), wk.ID); err != nil {
 			t.Fatal(err)

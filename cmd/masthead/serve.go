@@ -42,7 +42,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var c common
 	var addr, baseURL string
 	var demoMode, trustProxy, hooksLoopback, quiet bool
-	var cacheMB, searchRate, memoryMB int
+	var cacheMB, searchRate, apiRate, memoryMB int
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
 	var purgeURL, purgeStyle string
 	var cdnMaxAge time.Duration
@@ -68,6 +68,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if err := fs.integer(&searchRate, "search-rate", 60, "searches each address may make per minute"); err != nil {
+		return err
+	}
+	if err := fs.integer(&apiRate, "admin-api-rate", 120, "requests each Admin API key may make per minute"); err != nil {
 		return err
 	}
 	fs.str(&smtpURL, "smtp-url", "", "send e-mail through this server: smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://... (TLS); without it mail stays in the local mailbox and is logged")
@@ -187,7 +190,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	registry := server.NewMetricsRegistry()
-	h, err := server.New(server.Config{Store: st, Files: files, Links: links, FileOrigin: fileOrigin, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, CDNMaxAge: cdnMaxAge, SearchesPerMinute: searchRate,
+	h, err := server.New(server.Config{Store: st, Files: files, Links: links, FileOrigin: fileOrigin, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, CDNMaxAge: cdnMaxAge,
+		SearchesPerMinute: searchRate, AdminAPIRequestsPerMinute: apiRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
 		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate,
 		MakeLabels: makeLabels, Webhooks: hooks, WebhooksAllowLoopback: hooksLoopback})

@@ -199,7 +199,7 @@ func New(cfg Config) (*Admin, error) {
 }
 
 var pageTemplates = []string{"sign_in", "totp", "reset", "set_password", "link_expired", "dashboard", "staff", "staff_added", "account", "audit", "error",
-	"mailbox", "mailbox_message", "ads", "ad", "webhooks", "webhook",
+	"mailbox", "mailbox_message", "ads", "ad", "webhooks", "webhook", "api_keys",
 	"articles", "editor", "revisions", "revisions_diff", "editor_preview"}
 
 var funcs = template.FuncMap{

@@ -93,18 +93,7 @@ func formOf(id int64, base int, in magazine.ArticleInput, loc *time.Location) ed
 }
 
 // inputOf is the saved state of an article as an input.
-func inputOf(a magazine.Article) magazine.ArticleInput {
-	in := magazine.ArticleInput{Slug: a.Slug, Headline: a.Headline, Dek: a.Dek, SectionID: a.Section.ID, Status: a.Status,
-		Visibility: a.Visibility, PublishedAt: a.PublishedAt, FeaturedURL: a.FeaturedURL, FeaturedAlt: a.FeaturedAlt,
-		BodyMarkdown: a.BodyMarkdown, SEOTitle: a.SEOTitle, SEODescription: a.SEODescription}
-	for _, u := range a.Authors {
-		in.AuthorIDs = append(in.AuthorIDs, u.ID)
-	}
-	for _, t := range a.Tags {
-		in.Tags = append(in.Tags, t.Name)
-	}
-	return in
-}
+func inputOf(a magazine.Article) magazine.ArticleInput { return a.Input() }
 
 // datetimeLocal is the value format of <input type="datetime-local">.
 const datetimeLocal = "2006-01-02T15:04"

@@ -147,6 +147,11 @@ func (a *Admin) routes() []route {
 		{"POST /admin/webhooks/{id}/enable", settings, a.enableWebhook},
 		{"POST /admin/webhooks/{id}/delete", settings, a.deleteWebhook},
 		{"POST /admin/webhooks/{id}/deliveries/{delivery}/resend", settings, a.resendWebhook},
+		// Admin API keys (apikeys.go): a key can change content and give
+		// comps, so only those who manage settings (admins) make them.
+		{"GET /admin/api-keys", settings, a.apiKeysPage},
+		{"POST /admin/api-keys", settings, a.createAPIKey},
+		{"POST /admin/api-keys/{id}/revoke", settings, a.revokeAPIKey},
 		{"GET /admin/settings", settings, a.settingsPage},
 		{"POST /admin/settings", settings, a.saveSettings},
 		// Articles: the list, the editor and revisions. write_own opens the

@@ -459,3 +459,18 @@ func (in *IssueInput) Validate() error {
 	}
 	return nil
 }
+
+// Input is the saved state of an article as an input: what an edit
+// starts from.
+func (a Article) Input() ArticleInput {
+	in := ArticleInput{Slug: a.Slug, Headline: a.Headline, Dek: a.Dek, SectionID: a.Section.ID, Status: a.Status,
+		Visibility: a.Visibility, PublishedAt: a.PublishedAt, FeaturedURL: a.FeaturedURL, FeaturedAlt: a.FeaturedAlt,
+		BodyMarkdown: a.BodyMarkdown, SEOTitle: a.SEOTitle, SEODescription: a.SEODescription}
+	for _, u := range a.Authors {
+		in.AuthorIDs = append(in.AuthorIDs, u.ID)
+	}
+	for _, t := range a.Tags {
+		in.Tags = append(in.Tags, t.Name)
+	}
+	return in
+}

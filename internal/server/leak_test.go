@@ -219,7 +219,7 @@ func TestNoGatedTextLeaks(t *testing.T) {
 
 	// The surfaces shared by every article.
 	shared := []string{"/", "/sitemap.xml", "/sitemaps/pages.xml", "/sitemaps/news.xml", "/issues", "/authors", "/api/v1/articles?limit=100",
-		"/api/v1/issues", "/subscribe"}
+		"/api/v1/issues", "/subscribe", "/api/openapi.json"}
 	// Every public feed, in each of its formats.
 	feedsOf := func(prefix string) {
 		for _, file := range []string{"feed.xml", "feed.rss", "feed.json"} {
@@ -281,6 +281,15 @@ func TestNoGatedTextLeaks(t *testing.T) {
 			}
 			sharedText.WriteString(text + "\n")
 		}
+		// The Admin API opens only with a key: a reader's session, or
+		// nothing, gets 401.
+		for _, p := range []string{"/api/admin/v1/articles?status=published", "/api/admin/v1/issues"} {
+			if code, text := fetch(p, viewer.cookie); code != http.StatusUnauthorized {
+				t.Errorf("%s %s: %d, want 401", viewer.name, p, code)
+			} else {
+				sharedText.WriteString(text + "\n")
+			}
+		}
 		for _, a := range gated {
 			runs := gatedRuns(a, open)
 			if len(runs) == 0 {
@@ -294,7 +303,7 @@ func TestNoGatedTextLeaks(t *testing.T) {
 			if run := leakedRun(sharedText.String(), runs); run != "" {
 				t.Errorf("%s: gated text of %s on a shared page: %q", viewer.name, a.Slug, run)
 			}
-			paths := []string{"/articles/" + a.Slug, "/api/v1/articles/" + a.Slug}
+			paths := []string{"/articles/" + a.Slug, "/api/v1/articles/" + a.Slug, fmt.Sprintf("/api/admin/v1/articles/%d", a.ID)}
 			for n := 2; n <= len(a.Pages); n++ {
 				paths = append(paths, fmt.Sprintf("/articles/%s/%d", a.Slug, n))
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/masthead-press/masthead/internal/admin"
+	"github.com/masthead-press/masthead/internal/adminapi"
 	"github.com/masthead-press/masthead/internal/api"
 	"github.com/masthead-press/masthead/internal/audio"
 	"github.com/masthead-press/masthead/internal/auth"
@@ -84,6 +85,9 @@ type Config struct {
 	// WebhooksAllowLoopback lets the admin save endpoints on this machine.
 	Webhooks              *webhook.Emitter
 	WebhooksAllowLoopback bool
+	// AdminAPIRequestsPerMinute bounds each Admin API key's requests; 0
+	// means 120.
+	AdminAPIRequestsPerMinute int
 	// LogPolicy says which requests are logged at info (httpx.LogPolicy).
 	LogPolicy httpx.LogPolicy
 	// Metrics is where the HTTP layer's collectors are registered
@@ -166,6 +170,10 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	adm.Register(mux)
+	// Software with an API key: no session, no page cache; the key is the
+	// proof, so no cross-origin check is needed either.
+	adminapi.New(adminapi.Config{Store: cfg.Store, Files: cfg.Files, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing,
+		Webhooks: cfg.Webhooks, Schedule: cfg.Schedule, RequestsPerMinute: cfg.AdminAPIRequestsPerMinute, Now: cfg.Now}).Register(mux)
 	if cfg.Billing != nil {
 		// The provider's server calls this: no session, no page cache, no
 		// cross-origin check; the signature on the body is the proof.

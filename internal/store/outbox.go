@@ -27,9 +27,12 @@ type Mail struct {
 	// issue's EPUB for a Kindle), under AttachmentName.
 	AttachmentKey  string
 	AttachmentName string
+	// ListUnsubscribe is the one-click unsubscribe URL of a newsletter
+	// (sent as List-Unsubscribe with List-Unsubscribe-Post); "" otherwise.
+	ListUnsubscribe string
 }
 
-const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, COALESCE(x.media_key, ''), COALESCE(x.file_name, '')"
+const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, COALESCE(x.media_key, ''), COALESCE(x.file_name, ''), list_unsubscribe"
 
 // mailFrom is the outbox with each message's attachment, if any.
 const mailFrom = "mail_outbox LEFT JOIN mail_attachments x ON x.mail_id = mail_outbox.id"
@@ -37,7 +40,7 @@ const mailFrom = "mail_outbox LEFT JOIN mail_attachments x ON x.mail_id = mail_o
 func scanMail(row scanner) (Mail, error) {
 	var m Mail
 	var created, sent int64
-	err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &created, &sent, &m.AttachmentKey, &m.AttachmentName)
+	err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &created, &sent, &m.AttachmentKey, &m.AttachmentName, &m.ListUnsubscribe)
 	m.CreatedAt, m.SentAt = unixTime(created), unixTime(sent)
 	return m, err
 }
@@ -54,6 +57,8 @@ func validMail(m Mail) error {
 		return magazine.FieldError("subject", "A message needs a one-line subject.")
 	case len(m.Text) > MaxMailBody || len(m.HTML) > MaxMailBody:
 		return &magazine.Error{Code: magazine.ETOOLARGE, Field: "body", Message: "The message is too large."}
+	case strings.ContainsAny(m.ListUnsubscribe, "\r\n<>"):
+		return magazine.FieldError("list_unsubscribe", "An unsubscribe link must be one URL.")
 	case m.Text == "":
 		return magazine.FieldError("body", "A message needs a plain-text body.")
 	}
@@ -78,8 +83,8 @@ func (s *Store) EnqueueMailTx(ctx context.Context, tx *sql.Tx, m Mail) (int64, e
 		return 0, err
 	}
 	now := s.Now().Unix()
-	id, err := s.insert(ctx, tx, `INSERT INTO mail_outbox (kind, to_addr, subject, text_body, html_body, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, now, now)
+	id, err := s.insert(ctx, tx, `INSERT INTO mail_outbox (kind, to_addr, subject, text_body, html_body, list_unsubscribe, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, m.ListUnsubscribe, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue mail to %s: %w", m.To, err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/newsletter"
 	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/web"
@@ -41,7 +42,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var c common
 	var addr, baseURL string
 	var demoMode, trustProxy, hooksLoopback bool
-	var cacheMB, searchRate, memoryMB int
+	var cacheMB, searchRate, memoryMB, newsletterRate int
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
 	var logPolicy httpx.LogPolicy
 	var stripeCfg billing.StripeConfig
@@ -64,6 +65,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if err := fs.integer(&searchRate, "search-rate", 60, "searches each address may make per minute"); err != nil {
+		return err
+	}
+	if err := fs.integer(&newsletterRate, "newsletter-rate", 200, "newsletter messages queued per second (0: as fast as the database allows); keep it within what the SMTP server accepts"); err != nil {
 		return err
 	}
 	fs.str(&smtpURL, "smtp-url", "", "send e-mail through this server: smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://... (TLS); without it mail stays in the local mailbox and is logged")
@@ -150,6 +154,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return queue.PublishAt(ctx, t)
 	}
+	letters := &newsletter.Sender{Store: st, Templates: tmpl, BaseURL: baseURL, Log: log, Rate: float64(newsletterRate), Queued: mailQueued}
+	sendNewsletters := func(ctx context.Context) {
+		if err := queue.SendNewslettersNow(ctx); err != nil {
+			log.Warn("could not ask for a newsletter run now; the periodic run sends it", "err", err)
+		}
+	}
 	editions, buildEditions := editionBuilder(st, files, log, baseURL, func() *jobs.Queue { return queue })
 	narrator := &audio.Narrator{Store: st, Files: files, Log: log}
 	narrate := func(ctx context.Context, id int64, priority int) error {
@@ -172,7 +182,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	h, err := server.New(server.Config{Store: st, Files: files, Links: links, FileOrigin: fileOrigin, Log: log, BaseURL: baseURL, CacheBytes: cacheBytes, SearchesPerMinute: searchRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
 		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate,
-		MakeLabels: makeLabels, Webhooks: hooks, WebhooksAllowLoopback: hooksLoopback})
+		MakeLabels: makeLabels, Webhooks: hooks, WebhooksAllowLoopback: hooksLoopback, SendNewsletters: sendNewsletters})
 	if err != nil {
 		return err
 	}
@@ -183,7 +193,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale,
 		Webhooks: webhook.NewSender(st, hooksLoopback, log), Emit: hooks,
 		Narrate: func(ctx context.Context, id int64) error { _, err := narrator.Render(ctx, id); return err },
-		Labels:  labels.Make})
+		Labels:  labels.Make, Newsletters: letters.Run})
 	if err != nil {
 		return err
 	}

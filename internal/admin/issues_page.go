@@ -258,5 +258,8 @@ func (a *Admin) publishIssue(w http.ResponseWriter, r *http.Request, me *store.S
 	}
 	a.hooks.IssuePublished(r.Context(), issue.ID, issue.Published, since)
 	a.requestEditions(r.Context())
+	if a.sendLetters != nil {
+		a.sendLetters(r.Context())
+	}
 	return &httpx.Redirect{URL: issueURL(issue.ID) + "?done=published&drafts=" + strconv.Itoa(n), Status: http.StatusSeeOther}
 }

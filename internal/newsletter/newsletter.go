@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -42,6 +43,8 @@ type Sender struct {
 	Queued func(ctx context.Context)
 	// Now is the clock for entitlements; the store's clock when nil.
 	Now func() time.Time
+
+	running sync.Mutex // one Run at a time in a process; the claims guard across processes
 }
 
 func (s *Sender) now() time.Time {
@@ -55,6 +58,10 @@ func (s *Sender) now() time.Time {
 // run and continues every send a stopped process left unfinished. It
 // returns how many messages it queued.
 func (s *Sender) Run(ctx context.Context) (int, error) {
+	if !s.running.TryLock() {
+		return 0, nil // the run under way will see what this one would
+	}
+	defer s.running.Unlock()
 	sends, err := s.Store.StartIssueNewsletters(ctx)
 	if err != nil {
 		return 0, err

@@ -105,7 +105,9 @@ type issueContent struct {
 	contents []contentsItem
 }
 
-func (s *Sender) content(ctx context.Context, issueID int64) (issueContent, error) {
+// content reads an issue and its published contents; drafts too for a
+// staff test before the issue is out.
+func (s *Sender) content(ctx context.Context, issueID int64, drafts bool) (issueContent, error) {
 	pub, err := s.Store.Publication(ctx)
 	if err != nil {
 		return issueContent{}, err
@@ -114,7 +116,11 @@ func (s *Sender) content(ctx context.Context, issueID int64) (issueContent, erro
 	if err != nil {
 		return issueContent{}, err
 	}
-	arts, err := s.Store.IssueArticles(ctx, issueID)
+	list := s.Store.IssueArticles
+	if drafts {
+		list = s.Store.IssueContents
+	}
+	arts, err := list(ctx, issueID)
 	if err != nil {
 		return issueContent{}, err
 	}
@@ -130,8 +136,10 @@ func (s *Sender) content(ctx context.Context, issueID int64) (issueContent, erro
 func (s *Sender) render(ctx context.Context, c issueContent, r store.Reader, v magazine.Viewer, secret []byte, test bool) (store.Mail, error) {
 	issuePath := "/issues/" + strconv.Itoa(c.issue.Volume) + "/" + strconv.Itoa(c.issue.Number)
 	d := issueMail{Publication: c.pub, Name: r.Name, Issue: c.issue, IssueURL: s.BaseURL + issuePath, Contents: c.contents,
-		SubscribeURL: s.BaseURL + "/subscribe", AccountURL: s.BaseURL + "/account", Test: test,
-		UnsubscribeURL: UnsubscribeURL(s.BaseURL, secret, r.ID, store.NewsletterNewIssue)}
+		SubscribeURL: s.BaseURL + "/subscribe", AccountURL: s.BaseURL + "/account", Test: test}
+	if !test {
+		d.UnsubscribeURL = UnsubscribeURL(s.BaseURL, secret, r.ID, store.NewsletterNewIssue)
+	}
 	if c.issue.CoverURL != "" {
 		d.CoverURL = c.issue.CoverURL
 		if u, err := url.Parse(d.CoverURL); err == nil && !u.IsAbs() {
@@ -161,7 +169,7 @@ func (s *Sender) viewer(ctx context.Context, readerID int64) (magazine.Viewer, e
 // send queues the messages of one send not yet queued, batch by batch,
 // and marks it done when every recipient is claimed.
 func (s *Sender) send(ctx context.Context, send store.NewsletterSend) (int, error) {
-	c, err := s.content(ctx, send.IssueID)
+	c, err := s.content(ctx, send.IssueID, false)
 	if err != nil {
 		return 0, err
 	}
@@ -224,21 +232,17 @@ func (s *Sender) send(ctx context.Context, send store.NewsletterSend) (int, erro
 // an entitled reader would see it (the edition links included), marked
 // as a test. It is not counted in the send.
 func (s *Sender) SendTest(ctx context.Context, issueID int64, to string) error {
-	c, err := s.content(ctx, issueID)
+	c, err := s.content(ctx, issueID, true)
 	if err != nil {
 		return err
 	}
-	secret, err := s.Store.NewsletterSecret(ctx)
-	if err != nil {
-		return err
-	}
-	v := magazine.Viewer{Registered: true, Entitlements: map[magazine.Entitlement]bool{magazine.EntDigitalEdition: true, magazine.EntSubscriberContent: true}}
-	m, err := s.render(ctx, c, store.Reader{Email: to}, v, secret, true)
+	// A staff viewer: the edition links show even before the issue is
+	// out. A test has no list to leave, so no unsubscribe link.
+	m, err := s.render(ctx, c, store.Reader{Email: to}, magazine.Viewer{Staff: true}, nil, true)
 	if err != nil {
 		return err
 	}
 	m.Kind = "newsletter_test"
-	m.ListUnsubscribe = "" // a test has no list to leave
 	if _, err := s.Store.EnqueueMail(ctx, m); err != nil {
 		return err
 	}

@@ -64,7 +64,9 @@ func TestNewsletterTestAndReport(t *testing.T) {
 		"b@example.com": func(id int64) error {
 			return e.store.MarkMailFailed(ctx, id, "smtp 550: mailbox unavailable", time.Time{})
 		},
-		"c@example.com": func(id int64) error { return e.store.MarkMailFailed(ctx, id, "dial tcp: connection refused", time.Time{}) },
+		"c@example.com": func(id int64) error {
+			return e.store.MarkMailFailed(ctx, id, "dial tcp: connection refused", time.Time{})
+		},
 	}
 	for addr, mark := range outcome {
 		box, _ := e.store.Mailbox(ctx, addr, 10)

@@ -158,14 +158,6 @@ func (s *Sender) render(ctx context.Context, c issueContent, r store.Reader, v m
 	return m, nil
 }
 
-func (s *Sender) viewer(ctx context.Context, readerID int64) (magazine.Viewer, error) {
-	ents, err := s.Store.ReaderEntitlements(ctx, readerID, s.now())
-	if err != nil {
-		return magazine.Viewer{}, err
-	}
-	return magazine.Viewer{Registered: true, Entitlements: ents}, nil
-}
-
 // send queues the messages of one send not yet queued, batch by batch,
 // and marks it done when every recipient is claimed.
 func (s *Sender) send(ctx context.Context, send store.NewsletterSend) (int, error) {
@@ -191,12 +183,17 @@ func (s *Sender) send(ctx context.Context, send store.NewsletterSend) (int, erro
 		if len(readers) == 0 {
 			break
 		}
+		ids := make([]int64, len(readers))
+		for i, r := range readers {
+			ids[i] = r.ID
+		}
+		ents, err := s.Store.NewsletterEntitlements(ctx, ids, s.now())
+		if err != nil {
+			return total, err
+		}
 		msgs := make([]store.NewsletterMail, 0, len(readers))
 		for _, r := range readers {
-			v, err := s.viewer(ctx, r.ID)
-			if err != nil {
-				return total, err
-			}
+			v := magazine.Viewer{Registered: true, Entitlements: ents[r.ID]}
 			m, err := s.render(ctx, c, r, v, secret, false)
 			if err != nil {
 				return total, err

@@ -34,7 +34,9 @@ type fixture struct {
 	tmpl  *mail.Templates
 }
 
-func newFixture(t *testing.T, st *store.Store) fixture {
+func newFixture(t *testing.T, st *store.Store) fixture { return newFixtureTB(t, st) }
+
+func newFixtureTB(t testing.TB, st *store.Store) fixture {
 	t.Helper()
 	ctx := context.Background()
 	sec, err := st.CreateSection(ctx, magazine.Section{Name: "Politics"})

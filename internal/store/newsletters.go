@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/masthead-press/masthead/internal/magazine"
@@ -295,4 +296,42 @@ func (s *Store) NewsletterSendReport(ctx context.Context, sendID int64) (Newslet
 		}
 	}
 	return r, rows.Err()
+}
+
+// NewsletterEntitlements returns what each reader's subscriptions give at
+// now (as ReaderEntitlements does for one), for a batch of recipients in
+// one query; a reader with none is absent.
+func (s *Store) NewsletterEntitlements(ctx context.Context, readerIDs []int64, now time.Time) (map[int64]map[magazine.Entitlement]bool, error) {
+	out := map[int64]map[magazine.Entitlement]bool{}
+	if len(readerIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(readerIDs))
+	for i, id := range readerIDs {
+		args[i] = id
+	}
+	rows, err := s.query(ctx, `SELECT `+prefixCols("s.", subCols)+`, p.entitlements FROM subscriptions s
+		JOIN plans p ON p.id = s.plan_id
+		WHERE s.status IN ('trialing', 'active', 'past_due') AND s.reader_id IN (?`+strings.Repeat(", ?", len(readerIDs)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read the entitlements of %d readers: %w", len(readerIDs), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ents string
+		sub, err := scanSubscription(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &ents)...) }))
+		if err != nil {
+			return nil, fmt.Errorf("scan subscription: %w", err)
+		}
+		if !sub.GrantsAccess(now) {
+			continue
+		}
+		if out[sub.ReaderID] == nil {
+			out[sub.ReaderID] = map[magazine.Entitlement]bool{}
+		}
+		for _, e := range splitEntitlements(ents) {
+			out[sub.ReaderID][e] = true
+		}
+	}
+	return out, rows.Err()
 }

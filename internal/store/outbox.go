@@ -32,10 +32,11 @@ type Mail struct {
 	ListUnsubscribe string
 }
 
-const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, COALESCE(x.media_key, ''), COALESCE(x.file_name, ''), list_unsubscribe"
+const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, COALESCE(x.media_key, ''), COALESCE(x.file_name, ''), COALESCE(u.url, '')"
 
-// mailFrom is the outbox with each message's attachment, if any.
-const mailFrom = "mail_outbox LEFT JOIN mail_attachments x ON x.mail_id = mail_outbox.id"
+// mailFrom is the outbox with each message's attachment and unsubscribe
+// link, if any.
+const mailFrom = "mail_outbox LEFT JOIN mail_attachments x ON x.mail_id = mail_outbox.id LEFT JOIN mail_list_unsubscribe u ON u.mail_id = mail_outbox.id"
 
 func scanMail(row scanner) (Mail, error) {
 	var m Mail
@@ -83,10 +84,15 @@ func (s *Store) EnqueueMailTx(ctx context.Context, tx *sql.Tx, m Mail) (int64, e
 		return 0, err
 	}
 	now := s.Now().Unix()
-	id, err := s.insert(ctx, tx, `INSERT INTO mail_outbox (kind, to_addr, subject, text_body, html_body, list_unsubscribe, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, m.ListUnsubscribe, now, now)
+	id, err := s.insert(ctx, tx, `INSERT INTO mail_outbox (kind, to_addr, subject, text_body, html_body, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue mail to %s: %w", m.To, err)
+	}
+	if m.ListUnsubscribe != "" {
+		if _, err := s.exec(ctx, tx, "INSERT INTO mail_list_unsubscribe (mail_id, url) VALUES (?, ?)", id, m.ListUnsubscribe); err != nil {
+			return 0, fmt.Errorf("unsubscribe link of mail %d: %w", id, err)
+		}
 	}
 	if m.AttachmentKey != "" {
 		if _, err := s.exec(ctx, tx, "INSERT INTO mail_attachments (mail_id, media_key, file_name) VALUES (?, ?, ?)", id, m.AttachmentKey, m.AttachmentName); err != nil {

@@ -36,6 +36,10 @@ CREATE TABLE newsletter_deliveries (
     PRIMARY KEY (send_id, reader_id)
 );
 
--- The one-click unsubscribe URL of a list message (RFC 8058): sent as the
--- List-Unsubscribe header; '' for every other message.
-ALTER TABLE mail_outbox ADD COLUMN list_unsubscribe TEXT NOT NULL DEFAULT '';
+-- The one-click unsubscribe URL of a list message (RFC 8058), sent as
+-- the List-Unsubscribe header; beside the outbox like mail_attachments
+-- (no foreign key, for the same reason), and only for newsletters.
+CREATE TABLE mail_list_unsubscribe (
+    mail_id INTEGER PRIMARY KEY,
+    url     TEXT NOT NULL
+);

@@ -62,6 +62,9 @@ func (s *Sender) Run(ctx context.Context) (int, error) {
 		return 0, nil // the run under way will see what this one would
 	}
 	defer s.running.Unlock()
+	if err := s.Store.StartDigest(ctx, digestWeek(s.now())); err != nil {
+		return 0, err
+	}
 	sends, err := s.Store.StartIssueNewsletters(ctx)
 	if err != nil {
 		return 0, err
@@ -71,7 +74,7 @@ func (s *Sender) Run(ctx context.Context) (int, error) {
 		n, err := s.send(ctx, send)
 		total += n
 		if err != nil {
-			return total, fmt.Errorf("newsletter send %d (issue %d): %w", send.ID, send.IssueID, err)
+			return total, fmt.Errorf("newsletter send %d (%s %d%s): %w", send.ID, send.Newsletter, send.IssueID, send.Period, err)
 		}
 	}
 	return total, nil
@@ -158,16 +161,39 @@ func (s *Sender) render(ctx context.Context, c issueContent, r store.Reader, v m
 	return m, nil
 }
 
+// letter makes one send's message to a reader.
+type letter func(r store.Reader, v magazine.Viewer) (store.Mail, error)
+
+// letterFor returns how a send's messages are made; nil when it has
+// nothing to say (a digest of a week without articles).
+func (s *Sender) letterFor(ctx context.Context, send store.NewsletterSend, secret []byte) (letter, error) {
+	if send.Newsletter == store.NewsletterWeeklyDigest {
+		return s.digestLetter(ctx, send, secret)
+	}
+	c, err := s.content(ctx, send.IssueID, false)
+	if err != nil {
+		return nil, err
+	}
+	return func(r store.Reader, v magazine.Viewer) (store.Mail, error) {
+		m, err := s.render(ctx, c, r, v, secret, false)
+		m.Kind = "newsletter_new_issue"
+		return m, err
+	}, nil
+}
+
 // send queues the messages of one send not yet queued, batch by batch,
 // and marks it done when every recipient is claimed.
 func (s *Sender) send(ctx context.Context, send store.NewsletterSend) (int, error) {
-	c, err := s.content(ctx, send.IssueID, false)
-	if err != nil {
-		return 0, err
-	}
 	secret, err := s.Store.NewsletterSecret(ctx)
 	if err != nil {
 		return 0, err
+	}
+	write, err := s.letterFor(ctx, send, secret)
+	if err != nil {
+		return 0, err
+	}
+	if write == nil {
+		return 0, s.Store.SkipNewsletterSend(ctx, send.ID)
 	}
 	batch := s.Batch
 	if batch <= 0 {
@@ -193,12 +219,10 @@ func (s *Sender) send(ctx context.Context, send store.NewsletterSend) (int, erro
 		}
 		msgs := make([]store.NewsletterMail, 0, len(readers))
 		for _, r := range readers {
-			v := magazine.Viewer{Registered: true, Entitlements: ents[r.ID]}
-			m, err := s.render(ctx, c, r, v, secret, false)
+			m, err := write(r, magazine.Viewer{Registered: true, Entitlements: ents[r.ID]})
 			if err != nil {
 				return total, err
 			}
-			m.Kind = "newsletter_new_issue"
 			msgs = append(msgs, store.NewsletterMail{ReaderID: r.ID, Mail: m})
 		}
 		after = readers[len(readers)-1].ID
@@ -220,7 +244,7 @@ func (s *Sender) send(ctx context.Context, send store.NewsletterSend) (int, erro
 		}
 	}
 	if s.Log != nil {
-		s.Log.Info("newsletter queued", "send", send.ID, "issue", send.IssueID, "messages", total)
+		s.Log.Info("newsletter queued", "send", send.ID, "newsletter", send.Newsletter, "issue", send.IssueID, "period", send.Period, "messages", total)
 	}
 	return total, s.Store.FinishNewsletterSend(ctx, send.ID)
 }

@@ -121,18 +121,19 @@ func (s *Store) ReaderNewsletters(ctx context.Context, readerID int64) (map[stri
 type NewsletterSend struct {
 	ID         int64
 	Newsletter string
-	IssueID    int64
+	IssueID    int64  // the new-issue newsletter's issue; 0 for a digest
+	Period     string // the digest's week, e.g. 2026-W18; "" for an issue
 	Status     string // sending, done, skipped
 	CreatedAt  time.Time
 	FinishedAt time.Time
 }
 
-const sendCols = "id, newsletter, issue_id, status, created_at, finished_at"
+const sendCols = "id, newsletter, COALESCE(issue_id, 0), period, status, created_at, finished_at"
 
 func scanSend(row scanner) (NewsletterSend, error) {
 	var n NewsletterSend
 	var created, finished int64
-	err := row.Scan(&n.ID, &n.Newsletter, &n.IssueID, &n.Status, &created, &finished)
+	err := row.Scan(&n.ID, &n.Newsletter, &n.IssueID, &n.Period, &n.Status, &created, &finished)
 	n.CreatedAt, n.FinishedAt = unixTime(created), unixTime(finished)
 	return n, err
 }
@@ -168,6 +169,38 @@ func (s *Store) StartIssueNewsletters(ctx context.Context) ([]NewsletterSend, er
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// StartDigest makes the weekly digest's send for period (a week such as
+// 2026-W18) unless it exists; StartIssueNewsletters then returns it until
+// it is finished.
+func (s *Store) StartDigest(ctx context.Context, period string) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, `INSERT INTO newsletter_sends (newsletter, period, status, created_at) VALUES (?, ?, 'sending', ?)
+			ON CONFLICT DO NOTHING`, NewsletterWeeklyDigest, period, s.Now().Unix())
+		if err != nil {
+			return fmt.Errorf("start the weekly digest of %s: %w", period, err)
+		}
+		return nil
+	})
+}
+
+// DigestArticles returns the published web-only articles (in no issue)
+// published in [from, to), newest first, up to limit.
+func (s *Store) DigestArticles(ctx context.Context, from, to time.Time, limit int) ([]magazine.Article, error) {
+	return s.articleList(ctx, "SELECT "+articleSummaryCols+` FROM articles a JOIN sections s ON s.id = a.section_id
+		WHERE a.issue_id IS NULL AND a.status = 'published' AND a.published_at >= ? AND a.published_at < ?
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, from.Unix(), to.Unix(), limit)
+}
+
+// SkipNewsletterSend marks a send that had nothing to send.
+func (s *Store) SkipNewsletterSend(ctx context.Context, sendID int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, "UPDATE newsletter_sends SET status = 'skipped', finished_at = ? WHERE id = ? AND status = 'sending'", s.Now().Unix(), sendID); err != nil {
+			return fmt.Errorf("skip newsletter send %d: %w", sendID, err)
+		}
+		return nil
+	})
 }
 
 // IssueNewsletterSend returns the new-issue send of an issue.

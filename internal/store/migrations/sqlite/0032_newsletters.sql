@@ -11,18 +11,21 @@ CREATE TABLE newsletter_subscriptions (
 CREATE INDEX newsletter_subscriptions_list ON newsletter_subscriptions (newsletter, confirmed_at, reader_id);
 
 -- One sending of a newsletter: for the new-issue newsletter, one per
--- issue (the UNIQUE makes a second publishing run find it, not make
--- another). Issues published before this migration are marked skipped so
--- that the back catalogue is not mailed.
+-- issue; for the weekly digest, one per week (period, e.g. 2026-W18). The
+-- unique keys make a second run find a send, not make another. Issues
+-- published before this migration are marked skipped so that the back
+-- catalogue is not mailed.
 CREATE TABLE newsletter_sends (
     id          INTEGER PRIMARY KEY,
     newsletter  TEXT NOT NULL,
-    issue_id    INTEGER NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+    issue_id    INTEGER REFERENCES issues (id) ON DELETE CASCADE,
+    period      TEXT NOT NULL DEFAULT '',
     status      TEXT NOT NULL DEFAULT 'sending' CHECK (status IN ('sending', 'done', 'skipped')),
     created_at  INTEGER NOT NULL,
     finished_at INTEGER NOT NULL DEFAULT 0,
     UNIQUE (newsletter, issue_id)
 );
+CREATE UNIQUE INDEX newsletter_sends_period ON newsletter_sends (newsletter, period) WHERE period <> '';
 INSERT INTO newsletter_sends (newsletter, issue_id, status, created_at)
     SELECT 'new_issue', id, 'skipped', 0 FROM issues WHERE published;
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/newsletter"
 	"github.com/masthead-press/masthead/internal/store"
 )
@@ -99,9 +100,11 @@ func (s *Site) confirm(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		return s.badNewsletterLink(w, r)
 	}
-	if err := s.store.ConfirmNewsletter(r.Context(), id, list); err != nil {
+	if err := s.store.ConfirmNewsletter(r.Context(), id, list); magazine.IsNotFound(err) {
 		return s.renderNewsletter(w, r, http.StatusGone, "Nothing to confirm", newsletterPage{
 			Message: "This newsletter was not asked for, or you unsubscribed since. Choose your newsletters on your account page."})
+	} else if err != nil {
+		return err
 	}
 	return s.renderNewsletter(w, r, http.StatusOK, "Confirmed", newsletterPage{
 		Message: "Thank you: you will receive " + newsletterNames[list] + "."})

@@ -25,6 +25,7 @@ import (
 	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/mail"
 	"github.com/masthead-press/masthead/internal/media"
+	"github.com/masthead-press/masthead/internal/newsletter"
 	"github.com/masthead-press/masthead/internal/server"
 	"github.com/masthead-press/masthead/internal/store"
 	"github.com/masthead-press/masthead/internal/web"
@@ -42,7 +43,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var c common
 	var addr, baseURL string
 	var demoMode, trustProxy, hooksLoopback, quiet bool
-	var cacheMB, searchRate, apiRate, memoryMB int
+	var cacheMB, searchRate, apiRate, memoryMB, newsletterRate int
 	var pprofAddr, metricsAddr, smtpURL, mailFrom string
 	var purgeURL, purgeStyle string
 	var cdnMaxAge time.Duration
@@ -71,6 +72,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if err := fs.integer(&apiRate, "admin-api-rate", 120, "requests each Admin API key may make per minute"); err != nil {
+		return err
+	}
+	if err := fs.integer(&newsletterRate, "newsletter-rate", 200, "newsletter messages queued per second (0: as fast as the database allows); keep it within what the SMTP server accepts"); err != nil {
 		return err
 	}
 	fs.str(&smtpURL, "smtp-url", "", "send e-mail through this server: smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://... (TLS); without it mail stays in the local mailbox and is logged")
@@ -171,6 +175,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return queue.PublishAt(ctx, t)
 	}
+	letters := &newsletter.Sender{Store: st, Templates: tmpl, BaseURL: baseURL, Log: log, Rate: float64(newsletterRate), Queued: mailQueued}
+	sendNewsletters := func(ctx context.Context) {
+		if err := queue.SendNewslettersNow(ctx); err != nil {
+			log.Warn("could not ask for a newsletter run now; the periodic run sends it", "err", err)
+		}
+	}
 	editions, buildEditions := editionBuilder(st, files, log, baseURL, func() *jobs.Queue { return queue })
 	narrator := &audio.Narrator{Store: st, Files: files, Log: log}
 	narrate := func(ctx context.Context, id int64, priority int) error {
@@ -194,7 +204,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		SearchesPerMinute: searchRate, AdminAPIRequestsPerMinute: apiRate,
 		Billing: bill, Mail: tmpl, LogLinks: smtpURL == "", MailQueued: mailQueued, Schedule: schedule, TrustProxy: trustProxy,
 		LogPolicy: logPolicy, Metrics: registry, Editions: editions, BuildEditions: buildEditions, Audio: narrator, Narrate: narrate,
-		MakeLabels: makeLabels, Webhooks: hooks, WebhooksAllowLoopback: hooksLoopback})
+		MakeLabels: makeLabels, Webhooks: hooks, WebhooksAllowLoopback: hooksLoopback, SendNewsletters: sendNewsletters})
 	if err != nil {
 		return err
 	}
@@ -205,7 +215,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	queue, err = jobs.Start(ctx, jobs.Config{Store: st, Log: log, Mail: deliverer, Sweep: bill.Sweep, Editions: editions.BuildStale,
 		Webhooks: webhook.NewSender(st, hooksLoopback, log), Emit: hooks,
 		Narrate: func(ctx context.Context, id int64) error { _, err := narrator.Render(ctx, id); return err },
-		Labels:  labels.Make, NoBackgroundBuilds: quiet})
+		Labels:  labels.Make, NoBackgroundBuilds: quiet, Newsletters: letters.Run})
 	if err != nil {
 		return err
 	}

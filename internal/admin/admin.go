@@ -76,6 +76,9 @@ type Config struct {
 	// if set, asks the job queue for a build run now.
 	Editions      *edition.Builder
 	BuildEditions func(ctx context.Context)
+	// SendNewsletters, if set, asks for a newsletter run now, after an
+	// issue was published (the periodic run sends it otherwise).
+	SendNewsletters func(ctx context.Context)
 	// Audio and Narrate run the Audio pages: narration states, "render
 	// again" (Narrate queues it) and the pronunciation dictionary.
 	Audio   *audio.Narrator
@@ -124,6 +127,7 @@ type Admin struct {
 	mailQueued    func(ctx context.Context)
 	editions      *edition.Builder
 	buildEditions func(ctx context.Context)
+	sendLetters   func(ctx context.Context)
 	makeLabels    func(ctx context.Context, issueID int64, paper string) error
 	hooks         *webhook.Emitter
 	hooksLoopback bool
@@ -152,6 +156,7 @@ func New(cfg Config) (*Admin, error) {
 		mailQueued:    cfg.MailQueued,
 		editions:      cfg.Editions,
 		buildEditions: cfg.BuildEditions,
+		sendLetters:   cfg.SendNewsletters,
 		makeLabels:    cfg.MakeLabels,
 		hooks:         cmp.Or(cfg.Webhooks, &webhook.Emitter{Store: cfg.Store, Log: cfg.Log, BaseURL: strings.TrimRight(cfg.BaseURL, "/")}),
 		hooksLoopback: cfg.WebhooksAllowLoopback,

@@ -29,21 +29,24 @@ type issueData struct {
 	// NoPDF says why no PDF is built (no converter), or "".
 	Editions map[string]store.Edition
 	NoPDF    string
+	// Newsletter is the new-issue e-mail's send and report.
+	Newsletter issueNewsletter
 }
 
 var issueNotices = map[string]string{
-	"created":     "The issue was created. Set its cover and add its articles below.",
-	"saved":       "The issue's details were saved.",
-	"cover":       "The cover was changed.",
-	"added":       "The article was added at the end of the contents.",
-	"removed":     "The article was taken out of this issue. It is otherwise unchanged.",
-	"moved":       "The contents were reordered.",
-	"scheduled":   "The issue is scheduled: it goes live with its drafts at the time shown.",
-	"unscheduled": "The schedule was cleared: the issue waits to be published by hand.",
-	"unpublished": "The issue was taken off the site. Its articles keep their own status.",
-	"retry":       "The edition will be built again within a minute. Reload this page to see it.",
-	"replica":     "The replica PDF was stored: readers get it as the issue's PDF.",
-	"noreplica":   "The replica was taken back: readers get the PDF made from the edition, if there is one.",
+	"created":         "The issue was created. Set its cover and add its articles below.",
+	"saved":           "The issue's details were saved.",
+	"cover":           "The cover was changed.",
+	"added":           "The article was added at the end of the contents.",
+	"removed":         "The article was taken out of this issue. It is otherwise unchanged.",
+	"moved":           "The contents were reordered.",
+	"scheduled":       "The issue is scheduled: it goes live with its drafts at the time shown.",
+	"unscheduled":     "The schedule was cleared: the issue waits to be published by hand.",
+	"unpublished":     "The issue was taken off the site. Its articles keep their own status.",
+	"retry":           "The edition will be built again within a minute. Reload this page to see it.",
+	"replica":         "The replica PDF was stored: readers get it as the issue's PDF.",
+	"newsletter_test": "A test of the new-issue e-mail is on its way to your address.",
+	"noreplica":       "The replica was taken back: readers get the PDF made from the edition, if there is one.",
 }
 
 // maxFound caps the search results for articles to add.
@@ -101,6 +104,9 @@ func (a *Admin) renderIssue(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if a.editions == nil || a.editions.PDF == nil {
 		d.NoPDF = edition.NoConverter
+	}
+	if d.Newsletter, err = a.issueNewsletter(ctx, issue.ID); err != nil {
+		return err
 	}
 	return a.render(w, status, "issue", p, d)
 }
@@ -258,5 +264,8 @@ func (a *Admin) publishIssue(w http.ResponseWriter, r *http.Request, me *store.S
 	}
 	a.hooks.IssuePublished(r.Context(), issue.ID, issue.Published, since)
 	a.requestEditions(r.Context())
+	if a.sendLetters != nil {
+		a.sendLetters(r.Context())
+	}
 	return &httpx.Redirect{URL: issueURL(issue.ID) + "?done=published&drafts=" + strconv.Itoa(n), Status: http.StatusSeeOther}
 }

@@ -103,6 +103,7 @@ func (a *Admin) routes() []route {
 		{"POST /admin/issues/{id}/editions/{format}/retry", issues, a.retryEdition},
 		{"POST /admin/issues/{id}/replica", issues, a.uploadReplica},
 		{"POST /admin/issues/{id}/replica/remove", issues, a.removeReplica},
+		{"POST /admin/issues/{id}/newsletter/test", issues, a.testNewsletter},
 		{"GET /admin/sections", taxonomy, a.sectionsPage},
 		{"POST /admin/sections", taxonomy, a.createSection},
 		{"GET /admin/sections/{id}", taxonomy, a.sectionPage},

@@ -106,6 +106,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"POST /admin/issues/{id}/editions/{format}/retry":        {"editor", nr.emptyIssue + "/editions/epub/retry", url.Values{}},
 		"POST /admin/issues/{id}/replica":                        {"editor", nr.emptyIssue + "/replica", url.Values{}},
 		"POST /admin/issues/{id}/replica/remove":                 {"editor", nr.emptyIssue + "/replica/remove", url.Values{}},
+		"POST /admin/issues/{id}/newsletter/test":                {"editor", nr.issue + "/newsletter/test", url.Values{}},
 		"GET /admin/sections":                                    {"editor", "/admin/sections", nil},
 		"POST /admin/sections":                                   {"editor", "/admin/sections", url.Values{"name": {""}}},
 		"GET /admin/sections/{id}":                               {"editor", nr.section, nil},

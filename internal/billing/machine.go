@@ -100,6 +100,7 @@ func (s *Service) apply(btx *store.BillingTx, ev Event) error {
 	newer := !isTerminal(sub.Status) && !ev.At.Before(sub.ProviderAt)
 	kind, detail := "", ""
 	mailName := ""
+	var mailExtra map[string]any
 
 	switch ev.Type {
 	case EventCheckoutCompleted:
@@ -158,8 +159,15 @@ func (s *Service) apply(btx *store.BillingTx, ev Event) error {
 			if err != nil {
 				return err
 			}
+			// A payment after the first is a renewal: its receipt. The
+			// first has subscription_started.
+			renewal := inserted && !sub.FirstPaymentAt.IsZero() && ev.At.After(sub.FirstPaymentAt)
 			if inserted && (sub.FirstPaymentAt.IsZero() || ev.At.Before(sub.FirstPaymentAt)) {
 				sub.FirstPaymentAt = ev.At
+			}
+			if renewal {
+				mailName = "renewal_receipt"
+				mailExtra = map[string]any{"Amount": formatMoney(ev.Amount, ev.Currency), "PaidOn": formatDate(ev.At)}
 			}
 			detail = formatMoney(ev.Amount, ev.Currency) + " paid"
 			if newer && sub.Status != magazine.SubActive {
@@ -171,6 +179,8 @@ func (s *Service) apply(btx *store.BillingTx, ev Event) error {
 		kind, detail = "payment_failed", ev.Reason
 		if newer && (sub.Status == magazine.SubActive || sub.Status == magazine.SubTrialing) {
 			sub.Status, sub.GraceUntil, sub.ProviderAt = magazine.SubPastDue, ev.At.Add(s.opt.GracePeriod), ev.At
+			mailName = "payment_failed"
+			mailExtra = map[string]any{"GraceUntil": formatDate(sub.GraceUntil)}
 		}
 
 	case EventPaymentRefunded:
@@ -202,7 +212,7 @@ func (s *Service) apply(btx *store.BillingTx, ev Event) error {
 		return err
 	}
 	if mailName != "" {
-		return s.sendMail(btx, sub, mailName, nil)
+		return s.sendMail(btx, sub, mailName, mailExtra)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package billing_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +53,9 @@ func TestSweep(t *testing.T) {
 		if pays, _ := st.SubscriptionPayments(ctx, renewing); len(pays) != 2 {
 			t.Errorf("%d payments after one renewal, want 2", len(pays))
 		}
+		if got := mailKinds(t, st, "renew@example.com"); got != "subscription_started renewal_receipt" {
+			t.Errorf("mail to a renewing subscriber: %s, want the welcome then one receipt", got)
+		}
 		if l := mustSub(t, st, leaving); l.Status != magazine.SubCanceled || l.GrantsAccess(*f.now) {
 			t.Errorf("canceled subscription after its period: %s", l.Status)
 		}
@@ -93,4 +98,43 @@ func TestSweepEndsImported(t *testing.T) {
 			t.Errorf("imported subscription after its paid-through date: %s", s.Status)
 		}
 	})
+}
+
+// mailKinds lists the kinds of the messages to addr, oldest first.
+func mailKinds(t *testing.T, st *store.Store, addr string) string {
+	t.Helper()
+	box, err := st.Mailbox(context.Background(), addr, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for i := len(box) - 1; i >= 0; i-- {
+		kinds = append(kinds, box[i].Kind)
+	}
+	return strings.Join(kinds, " ")
+}
+
+// TestPaymentFailedMail: a failed renewal mails the subscriber once, with
+// the link to fix the payment and the end of the grace period; a second
+// failure in the same grace period mails nothing more.
+func TestPaymentFailedMail(t *testing.T) {
+	t.Parallel()
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	f := setup(t, st)
+	_, id := f.subscribe(t, "late@example.com")
+	for i, at := range []time.Time{t0.AddDate(0, 1, 0), t0.AddDate(0, 1, 3)} {
+		ev := billing.Event{ID: fmt.Sprintf("evt_fail_%d", i), Type: billing.EventPaymentFailed, ProviderType: "test.failure", At: at,
+			LocalSubscriptionID: id, Reason: "card declined"}
+		if err := f.svc.Apply(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := mailKinds(t, st, "late@example.com"); got != "subscription_started payment_failed" {
+		t.Fatalf("mail: %s", got)
+	}
+	box, _ := st.Mailbox(ctx, "late@example.com", 1)
+	if !strings.Contains(box[0].Text, "http://x/account") || !strings.Contains(box[0].HTML, "Fix my payment") {
+		t.Errorf("payment failed mail lacks the link to fix it:\n%s", box[0].Text)
+	}
 }

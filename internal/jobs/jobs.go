@@ -67,6 +67,10 @@ type Config struct {
 	// Editions, if set, is run every EditionsPeriod to build the issue
 	// editions that are missing or stale (edition.Builder.BuildStale).
 	Editions func(ctx context.Context) (int, error)
+	// Newsletters, if set, is run every NewsletterPeriod and on
+	// SendNewslettersNow to mail newly published issues
+	// (newsletter.Sender.Run).
+	Newsletters func(ctx context.Context) (int, error)
 	// SessionCleanupPeriod between two deletions of expired staff
 	// sessions; DefaultSessionCleanupPeriod when zero.
 	SessionCleanupPeriod time.Duration
@@ -196,6 +200,11 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 	}
+	if cfg.Newsletters != nil {
+		if err := river.AddWorkerSafely(workers, &newslettersWorker{q: q}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	if cfg.Labels != nil {
 		if err := river.AddWorkerSafely(workers, &labelsWorker{q: q}); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
@@ -248,6 +257,9 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 	}
 	if cfg.Editions != nil && !cfg.NoBackgroundBuilds {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, every(EditionsPeriod, BuildEditionsArgs{}, "build_editions"))
+	}
+	if cfg.Newsletters != nil {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, every(NewsletterPeriod, SendNewslettersArgs{}, "send_newsletters"))
 	}
 	rc.PeriodicJobs = append(rc.PeriodicJobs, every(cfg.SessionCleanupPeriod, DeleteExpiredSessionsArgs{}, "delete_expired_sessions"))
 	switch cfg.Store.Dialect() {

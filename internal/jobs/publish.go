@@ -64,6 +64,11 @@ func (q *Queue) publish(ctx context.Context) error {
 	if q.client == nil { // the catch-up run in Start
 		return nil
 	}
+	if len(issues) > 0 {
+		if err := q.SendNewslettersNow(ctx); err != nil {
+			q.cfg.Log.Warn("cannot queue the newsletter run; the periodic run sends it", "err", err)
+		}
+	}
 	next, err := q.cfg.Store.NextScheduled(ctx)
 	if magazine.IsNotFound(err) {
 		return nil

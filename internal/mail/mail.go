@@ -95,6 +95,12 @@ func (s *SMTP) Send(ctx context.Context, m store.Mail) error {
 	msg.Subject(m.Subject)
 	msg.SetMessageID()
 	msg.SetDate()
+	if m.ListUnsubscribe != "" {
+		// RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to
+		// the URL, which unsubscribes without a session.
+		msg.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+m.ListUnsubscribe+">")
+		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
@@ -129,10 +135,35 @@ func (s *SMTP) Send(ctx context.Context, m store.Mail) error {
 		return fmt.Errorf("SMTP client for %s: %w", net.JoinHostPort(s.Host, strconv.Itoa(s.Port)), err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("send to %s through %s: %w", m.To, s.Host, err)
+		err = fmt.Errorf("send to %s through %s: %w", m.To, s.Host, err)
+		var se *gomail.SendError
+		if errors.As(err, &se) && se.ErrorCode() > 0 {
+			r := &Refused{Code: se.ErrorCode(), err: err}
+			if r.Code >= 500 {
+				return permanent{r}
+			}
+			return r
+		}
+		return err
 	}
 	return nil
 }
+
+// Refused is an SMTP server's refusal of a message: a 4xx reply (tried
+// again) or a 5xx one (given up at once). Send reports count them apart
+// from failures to reach the server.
+type Refused struct {
+	Code int
+	err  error
+}
+
+// refusedPrefix starts the outbox's last error of a refused message, so
+// that the store can count refusals (store.NewsletterSendReport).
+const refusedPrefix = "smtp "
+
+func (r *Refused) Error() string { return refusedPrefix + strconv.Itoa(r.Code) + ": " + r.err.Error() }
+
+func (r *Refused) Unwrap() error { return r.err }
 
 // permanent marks an error that retrying cannot fix.
 type permanent struct{ error }
@@ -184,7 +215,11 @@ func (d *Deliverer) Deliver(ctx context.Context) (int, error) {
 			retryAt = d.Store.Now().Add(Backoff[m.Attempts])
 		}
 		d.Log.Warn("mail delivery failed", "to", m.To, "id", m.ID, "attempt", m.Attempts+1, "retry_at", retryAt, "err", sendErr)
-		if err := d.Store.MarkMailFailed(ctx, m.ID, sendErr.Error(), retryAt); err != nil {
+		cause := sendErr.Error()
+		if r := (*Refused)(nil); errors.As(sendErr, &r) {
+			cause = r.Error()
+		}
+		if err := d.Store.MarkMailFailed(ctx, m.ID, cause, retryAt); err != nil {
 			return sent, err
 		}
 	}

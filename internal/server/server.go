@@ -81,6 +81,9 @@ type Config struct {
 	// BuildEditions asks the job queue for a build run now.
 	Editions      *edition.Builder
 	BuildEditions func(ctx context.Context)
+	// SendNewsletters asks the job queue for a newsletter run now (an
+	// issue was published).
+	SendNewsletters func(ctx context.Context)
 	// Webhooks is told of what happens (webhook.Emitter); nil sends none.
 	// WebhooksAllowLoopback lets the admin save endpoints on this machine.
 	Webhooks              *webhook.Emitter
@@ -165,7 +168,8 @@ func New(cfg Config) (http.Handler, error) {
 	// The admin never goes through the page cache: every response is private.
 	adm, err := admin.New(admin.Config{Store: cfg.Store, Log: cfg.Log, BaseURL: cfg.BaseURL, Billing: cfg.Billing, Files: cfg.Files, Now: cfg.Now,
 		Schedule: cfg.Schedule, PreviewPage: site.Preview, MailQueued: cfg.MailQueued, Editions: cfg.Editions, BuildEditions: cfg.BuildEditions,
-		Audio: cfg.Audio, Narrate: cfg.Narrate, MakeLabels: cfg.MakeLabels, Webhooks: cfg.Webhooks, WebhooksAllowLoopback: cfg.WebhooksAllowLoopback})
+		Audio: cfg.Audio, Narrate: cfg.Narrate, MakeLabels: cfg.MakeLabels, Webhooks: cfg.Webhooks, WebhooksAllowLoopback: cfg.WebhooksAllowLoopback,
+		SendNewsletters: cfg.SendNewsletters})
 	if err != nil {
 		return nil, err
 	}

@@ -27,17 +27,21 @@ type Mail struct {
 	// issue's EPUB for a Kindle), under AttachmentName.
 	AttachmentKey  string
 	AttachmentName string
+	// ListUnsubscribe is the one-click unsubscribe URL of a newsletter
+	// (sent as List-Unsubscribe with List-Unsubscribe-Post); "" otherwise.
+	ListUnsubscribe string
 }
 
-const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, COALESCE(x.media_key, ''), COALESCE(x.file_name, '')"
+const mailCols = "id, kind, to_addr, subject, text_body, html_body, status, attempts, last_error, created_at, sent_at, COALESCE(x.media_key, ''), COALESCE(x.file_name, ''), COALESCE(u.url, '')"
 
-// mailFrom is the outbox with each message's attachment, if any.
-const mailFrom = "mail_outbox LEFT JOIN mail_attachments x ON x.mail_id = mail_outbox.id"
+// mailFrom is the outbox with each message's attachment and unsubscribe
+// link, if any.
+const mailFrom = "mail_outbox LEFT JOIN mail_attachments x ON x.mail_id = mail_outbox.id LEFT JOIN mail_list_unsubscribe u ON u.mail_id = mail_outbox.id"
 
 func scanMail(row scanner) (Mail, error) {
 	var m Mail
 	var created, sent int64
-	err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &created, &sent, &m.AttachmentKey, &m.AttachmentName)
+	err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &created, &sent, &m.AttachmentKey, &m.AttachmentName, &m.ListUnsubscribe)
 	m.CreatedAt, m.SentAt = unixTime(created), unixTime(sent)
 	return m, err
 }
@@ -54,6 +58,8 @@ func validMail(m Mail) error {
 		return magazine.FieldError("subject", "A message needs a one-line subject.")
 	case len(m.Text) > MaxMailBody || len(m.HTML) > MaxMailBody:
 		return &magazine.Error{Code: magazine.ETOOLARGE, Field: "body", Message: "The message is too large."}
+	case strings.ContainsAny(m.ListUnsubscribe, "\r\n<>"):
+		return magazine.FieldError("list_unsubscribe", "An unsubscribe link must be one URL.")
 	case m.Text == "":
 		return magazine.FieldError("body", "A message needs a plain-text body.")
 	}
@@ -82,6 +88,11 @@ func (s *Store) EnqueueMailTx(ctx context.Context, tx *sql.Tx, m Mail) (int64, e
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.To, m.Subject, m.Text, m.HTML, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue mail to %s: %w", m.To, err)
+	}
+	if m.ListUnsubscribe != "" {
+		if _, err := s.exec(ctx, tx, "INSERT INTO mail_list_unsubscribe (mail_id, url) VALUES (?, ?)", id, m.ListUnsubscribe); err != nil {
+			return 0, fmt.Errorf("unsubscribe link of mail %d: %w", id, err)
+		}
 	}
 	if m.AttachmentKey != "" {
 		if _, err := s.exec(ctx, tx, "INSERT INTO mail_attachments (mail_id, media_key, file_name) VALUES (?, ?, ?)", id, m.AttachmentKey, m.AttachmentName); err != nil {

@@ -63,23 +63,26 @@ type accountPage struct {
 	// TextFeedURL the feed's address just after it was made.
 	TextFeed    *feedBlock
 	TextFeedURL string
+	Newsletters []accountNewsletter
 }
 
 var notices = map[string]string{
-	"checkout":         "Thank you: your subscription has started.",
-	"signed_in":        "You are signed in.",
-	"email_changed":    "Your e-mail address has been changed.",
-	"canceled":         "Your subscription is canceled. You keep access until the end of the period you paid for, and can resume until then. We have sent you a confirmation.",
-	"resumed":          "Your subscription is running again.",
-	"refunded":         "Your payment has been refunded in full and the subscription has ended. We have sent you a confirmation.",
-	"address":          "Your shipping address has been saved.",
-	"hold":             "Your delivery hold is saved: issues whose print cut-off falls in it will not be posted to you.",
-	"hold_removed":     "Your delivery hold is removed.",
-	"linked":           "Your print subscription is now on this account, with everything its plan includes.",
-	"email_sent":       "We have sent a link to your new address. Your address changes when you open it.",
-	"password_set":     "Your password is set. You can sign in with it, or by e-mailed link as before; your other devices were signed out.",
-	"password_removed": "Your password is removed: sign in by e-mailed link.",
-	"plan_changed":     "Your plan has changed. What it includes applies now; its price from your next payment.",
+	"checkout":            "Thank you: your subscription has started.",
+	"signed_in":           "You are signed in.",
+	"email_changed":       "Your e-mail address has been changed.",
+	"canceled":            "Your subscription is canceled. You keep access until the end of the period you paid for, and can resume until then. We have sent you a confirmation.",
+	"resumed":             "Your subscription is running again.",
+	"refunded":            "Your payment has been refunded in full and the subscription has ended. We have sent you a confirmation.",
+	"address":             "Your shipping address has been saved.",
+	"hold":                "Your delivery hold is saved: issues whose print cut-off falls in it will not be posted to you.",
+	"hold_removed":        "Your delivery hold is removed.",
+	"linked":              "Your print subscription is now on this account, with everything its plan includes.",
+	"email_sent":          "We have sent a link to your new address. Your address changes when you open it.",
+	"newsletters":         "Your newsletters are saved.",
+	"newsletters_confirm": "Your newsletters are saved. We have sent you a link to confirm the new one: it starts when you open it.",
+	"password_set":        "Your password is set. You can sign in with it, or by e-mailed link as before; your other devices were signed out.",
+	"password_removed":    "Your password is removed: sign in by e-mailed link.",
+	"plan_changed":        "Your plan has changed. What it includes applies now; its price from your next payment.",
 }
 
 // account shows the reader's subscriptions, payments and settings.
@@ -110,6 +113,9 @@ func (s *Site) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	if data.TextFeed, err = s.feedBlockFor(r, rs.Reader.ID, store.FeedArticles, magazine.EntSubscriberContent, data.TextFeedURL); err != nil {
+		return err
+	}
+	if data.Newsletters, err = s.accountNewsletters(ctx, rs.Reader.ID); err != nil {
 		return err
 	}
 	subs, err := s.store.ReaderSubscriptions(ctx, rs.Reader.ID)

@@ -46,6 +46,15 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("POST /sign-out", post(s.signOut))
 	mux.Handle("POST /sign-out-everywhere", post(s.signOutEverywhere))
 	mux.Handle("GET /account", dynamic(s.account))
+	// Newsletter links, signed: they work without a session. The one-click
+	// unsubscribe POST (RFC 8058) comes from mail providers' servers, with
+	// no form token, so it is outside the cross-origin check; the
+	// signature is its authority.
+	mux.Handle("GET /newsletters/unsubscribe", dynamic(s.unsubscribeForm))
+	mux.Handle("POST /newsletters/unsubscribe", s.surface.Dynamic(httpx.LimitForm(maxForm, s.unsubscribe)))
+	mux.Handle("GET /newsletters/confirm", dynamic(s.confirmForm))
+	mux.Handle("POST /newsletters/confirm", post(s.confirm))
+	mux.Handle("POST /account/newsletters", post(s.saveNewsletters))
 	mux.Handle("POST /account/subscriptions/{id}/{action}", post(s.subscriptionAction))
 	mux.Handle("POST /account/subscriptions/{id}/address", post(s.saveAddress))
 	mux.Handle("POST /account/subscriptions/{id}/holds", post(s.addHold))

@@ -185,7 +185,7 @@ func New(cfg Config) (*Site, error) {
 }
 
 var pageTemplates = []string{"home", "article", "list", "authors", "issue", "issues", "subscribe", "error",
-	"signin", "checkout", "account", "receipt", "edition", "archive", "ereaders", "search", "link"}
+	"signin", "checkout", "account", "receipt", "edition", "archive", "ereaders", "search", "link", "newsletter"}
 
 func (s *Site) templates(loc *time.Location) (map[string]*template.Template, error) {
 	if set, ok := s.pages.Load(loc.String()); ok {

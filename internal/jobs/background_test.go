@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,9 +10,9 @@ import (
 	"github.com/masthead-press/masthead/internal/storetest"
 )
 
-// TestNoBackgroundBuilds: a queue started without background builds
-// runs no periodic edition build (one started normally runs one at
-// once), and still builds when an issue is published.
+// TestNoBackgroundBuilds: a queue started without background builds has
+// no periodic edition build or narration search (one started normally
+// has both), and still builds editions when an issue is published.
 func TestNoBackgroundBuilds(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -19,16 +20,15 @@ func TestNoBackgroundBuilds(t *testing.T) {
 		s := storetest.SQLite(t)
 		runs := make(chan struct{}, 10)
 		q := start(t, jobs.Config{Store: s, Log: testLog(t), Period: time.Hour, NoBackgroundBuilds: quiet,
-			Editions: func(context.Context) (int, error) { runs <- struct{}{}; return 0, nil }})
-		select {
-		case <-runs:
-			if quiet {
-				t.Error("a periodic edition build ran with NoBackgroundBuilds")
+			Editions: func(context.Context) (int, error) { runs <- struct{}{}; return 0, nil },
+			Narrate:  func(context.Context, int64) error { return nil }})
+		for _, id := range []string{"build_editions", "find_narrations"} {
+			if slices.Contains(q.Periodic(), id) == quiet {
+				t.Errorf("quiet %v: periodic jobs %v", quiet, q.Periodic())
 			}
-		case <-time.After(3 * time.Second):
-			if !quiet {
-				t.Fatal("no edition build at start")
-			}
+		}
+		if !slices.Contains(q.Periodic(), "publish_due") {
+			t.Errorf("quiet %v: no periodic publishing: %v", quiet, q.Periodic())
 		}
 		if err := q.BuildEditionsNow(ctx); err != nil {
 			t.Fatal(err)

@@ -102,10 +102,15 @@ type Config struct {
 
 // Queue is a running River client. Close stops it.
 type Queue struct {
-	cfg    Config
-	client client
-	pool   *pgxpool.Pool // PostgreSQL only
+	cfg      Config
+	client   client
+	pool     *pgxpool.Pool // PostgreSQL only
+	periodic []string      // the periodic jobs' ids
 }
+
+// Periodic names the jobs this queue runs on a schedule (and at start),
+// such as "publish_due" and "build_editions".
+func (q *Queue) Periodic() []string { return q.periodic }
 
 // client is what Queue uses of a *river.Client, whatever its driver.
 type client interface {
@@ -233,35 +238,39 @@ func Start(ctx context.Context, cfg Config) (*Queue, error) {
 		Logger:                      riverLogger(cfg.Log),
 		Workers:                     workers,
 		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
-		PeriodicJobs:                []*river.PeriodicJob{every(cfg.Period, PublishArgs{}, "publish_due")},
 		FetchPollInterval:           poll,
 		FetchCooldown:               min(river.FetchCooldownDefault, poll),
 		CompletedJobRetentionPeriod: time.Hour, // one row every 30 s: keep the table small
 		SoftStopTimeout:             softStop,
 	}
+	add := func(period time.Duration, args river.JobArgs, id string) {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, every(period, args, id))
+		q.periodic = append(q.periodic, id)
+	}
+	add(cfg.Period, PublishArgs{}, "publish_due")
 	if cfg.Mail != nil {
-		rc.PeriodicJobs = append(rc.PeriodicJobs, every(MailPeriod, DeliverMailArgs{}, "deliver_mail"))
+		add(MailPeriod, DeliverMailArgs{}, "deliver_mail")
 	}
 	if cfg.Narrate != nil {
 		rc.Queues[NarrateQueue] = river.QueueConfig{MaxWorkers: 1}
 		if !cfg.NoBackgroundBuilds {
-			rc.PeriodicJobs = append(rc.PeriodicJobs, every(NarratePeriod, FindNarrationsArgs{}, "find_narrations"))
+			add(NarratePeriod, FindNarrationsArgs{}, "find_narrations")
 		}
 	}
 	if cfg.Webhooks != nil {
 		rc.Queues[WebhookQueue] = river.QueueConfig{MaxWorkers: 4}
-		rc.PeriodicJobs = append(rc.PeriodicJobs, every(min(WebhookPeriod, cfg.Period), QueueWebhooksArgs{}, "queue_webhooks"))
+		add(min(WebhookPeriod, cfg.Period), QueueWebhooksArgs{}, "queue_webhooks")
 	}
 	if cfg.Sweep != nil {
-		rc.PeriodicJobs = append(rc.PeriodicJobs, every(SweepPeriod, SweepSubscriptionsArgs{}, "sweep_subscriptions"))
+		add(SweepPeriod, SweepSubscriptionsArgs{}, "sweep_subscriptions")
 	}
 	if cfg.Editions != nil && !cfg.NoBackgroundBuilds {
-		rc.PeriodicJobs = append(rc.PeriodicJobs, every(EditionsPeriod, BuildEditionsArgs{}, "build_editions"))
+		add(EditionsPeriod, BuildEditionsArgs{}, "build_editions")
 	}
 	if cfg.Newsletters != nil {
-		rc.PeriodicJobs = append(rc.PeriodicJobs, every(NewsletterPeriod, SendNewslettersArgs{}, "send_newsletters"))
+		add(NewsletterPeriod, SendNewslettersArgs{}, "send_newsletters")
 	}
-	rc.PeriodicJobs = append(rc.PeriodicJobs, every(cfg.SessionCleanupPeriod, DeleteExpiredSessionsArgs{}, "delete_expired_sessions"))
+	add(cfg.SessionCleanupPeriod, DeleteExpiredSessionsArgs{}, "delete_expired_sessions")
 	switch cfg.Store.Dialect() {
 	case "postgres":
 		pool, err := pgxpool.New(ctx, cfg.Store.DSN())

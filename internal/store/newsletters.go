@@ -220,9 +220,9 @@ func (s *Store) IssueNewsletterSend(ctx context.Context, issueID int64) (Newslet
 func (s *Store) NewsletterRecipients(ctx context.Context, send NewsletterSend, after int64, limit int) ([]Reader, error) {
 	rows, err := s.query(ctx, "SELECT "+prefixCols("r.", readerCols)+` FROM newsletter_subscriptions ns
 		JOIN readers r ON r.id = ns.reader_id
-		WHERE ns.newsletter = ? AND ns.confirmed_at > 0 AND r.deleted_at = 0 AND r.id > ?
+		WHERE ns.newsletter = ? AND ns.confirmed_at > 0 AND ns.reader_id > ? AND r.deleted_at = 0
 		AND NOT EXISTS (SELECT 1 FROM newsletter_deliveries d WHERE d.send_id = ? AND d.reader_id = r.id)
-		ORDER BY r.id LIMIT ?`, send.Newsletter, after, send.ID, limit)
+		ORDER BY ns.reader_id LIMIT ?`, send.Newsletter, after, send.ID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read the recipients of newsletter send %d: %w", send.ID, err)
 	}

@@ -51,10 +51,14 @@ func BenchmarkQueueNewIssue(b *testing.B) {
 
 // BenchmarkDeliverNewIssue measures the outbox's delivery of an issue's
 // newsletter to mailpit (one SMTP session a message, one delivery run at
-// a time), for 1,000 readers, in messages per second.
+// a time), for 1,000 readers (MASTHEAD_BENCH_DELIVER for more), in
+// messages per second.
 func BenchmarkDeliverNewIssue(b *testing.B) {
 	smtpURL, _ := mailtest.Mailpit(b)
-	const n = 1000
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("MASTHEAD_BENCH_DELIVER")); err == nil && v > 0 {
+		n = v
+	}
 	for range b.N {
 		b.StopTimer()
 		st := storetest.SQLite(b)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -103,10 +104,24 @@ func TestBrowserCirculation(t *testing.T) {
 		t.Errorf("the plans list shows %q, want the new plan at 4.50 USD", table)
 	}
 
-	step("find the subscriber",
+	step("search the subscribers",
 		chromedp.Click(chromedp.CSS(`nav a[href="/admin/subscribers"]`)),
 		chromedp.WaitVisible(chromedp.ID("filter-email")),
 		chromedp.SendKeys(chromedp.ID("filter-email"), "reader@"+kb.Enter),
+	)
+	// The unfiltered list shows the subscription too: wait for the
+	// search's page, or the click below may land on the old one as it goes.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		// Asked while the page goes, the browser may answer with an
+		// error: ask again.
+		if loc, err := chromedp.Run(ctx, chromedp.Location()); err == nil && strings.Contains(loc, "email=") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the search's page did not load within 15 s")
+		}
+	}
+	step("open the subscription",
 		chromedp.WaitVisible(chromedp.CSS("#subscription-"+strconv.FormatInt(co.SubscriptionID, 10)+" a")),
 		chromedp.Click(chromedp.CSS("#subscription-"+strconv.FormatInt(co.SubscriptionID, 10)+" a")),
 		chromedp.WaitVisible(chromedp.ID("refund-note")),

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/masthead-press/masthead/internal/fulfilment"
-	"github.com/masthead-press/masthead/internal/magazine"
 	"github.com/masthead-press/masthead/internal/store"
 )
 
@@ -78,10 +77,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stdout)
 	}
 	if err != nil {
-		if magazine.ErrorCode(err) != magazine.EINTERNAL {
-			return usageError(file + ": " + magazine.ErrorMessage(err))
-		}
-		return err
+		return importError(file, err)
 	}
 	fmt.Fprintln(stdout, fulfilment.ReportText(rep, dryRun))
 	return nil

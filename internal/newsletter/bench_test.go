@@ -29,15 +29,7 @@ func BenchmarkQueueNewIssue(b *testing.B) {
 		st := storetest.SQLite(b)
 		f := newFixtureTB(b, st)
 		ctx := context.Background()
-		for i := range n {
-			r, err := st.CreateReader(ctx, fmt.Sprintf("r%d@bench.example", i), "")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := st.SubscribeNewsletter(ctx, r.ID, store.NewsletterNewIssue, true); err != nil {
-				b.Fatal(err)
-			}
-		}
+		subscribers(b, st, n, "bench.example")
 		s := &newsletter.Sender{Store: st, Templates: f.tmpl, BaseURL: "https://mag.example"}
 		b.StartTimer()
 		start := time.Now()
@@ -64,15 +56,7 @@ func BenchmarkDeliverNewIssue(b *testing.B) {
 		st := storetest.SQLite(b)
 		f := newFixtureTB(b, st)
 		ctx := context.Background()
-		for i := range n {
-			r, err := st.CreateReader(ctx, fmt.Sprintf("r%d@deliver%d.bench.example", i, time.Now().UnixNano()), "")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := st.SubscribeNewsletter(ctx, r.ID, store.NewsletterNewIssue, true); err != nil {
-				b.Fatal(err)
-			}
-		}
+		subscribers(b, st, n, fmt.Sprintf("deliver%d.bench.example", time.Now().UnixNano()))
 		if _, err := (&newsletter.Sender{Store: st, Templates: f.tmpl, BaseURL: "https://mag.example"}).Run(ctx); err != nil {
 			b.Fatal(err)
 		}
@@ -98,5 +82,21 @@ func BenchmarkDeliverNewIssue(b *testing.B) {
 			b.Fatalf("delivered %d, want %d", sent, n)
 		}
 		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "msgs/s")
+	}
+}
+
+// subscribers makes n readers at domain, each confirmed for the new-issue
+// newsletter.
+func subscribers(b *testing.B, st *store.Store, n int, domain string) {
+	b.Helper()
+	ctx := context.Background()
+	for i := range n {
+		r, err := st.CreateReader(ctx, fmt.Sprintf("r%d@%s", i, domain), "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.SubscribeNewsletter(ctx, r.ID, store.NewsletterNewIssue, true); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

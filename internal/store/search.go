@@ -433,16 +433,12 @@ func (s *Store) searchHits(ctx context.Context, text string, docs []int64) ([]Se
 	if len(docs) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(docs))
+	ids := make([]int64, len(docs))
 	for i, d := range docs {
-		args[i] = d / 2
+		ids[i] = d / 2
 	}
-	list, err := s.articleList(ctx, "SELECT "+articleSummaryCols+" FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id IN ("+
-		placeholders(len(docs))+")", args...)
+	list, err := s.articlesByID(ctx, ids)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.fillAuthors(ctx, list); err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]magazine.Article, len(list))
